@@ -1,0 +1,53 @@
+# Two commands matter: `make run` and `make test`. Everything else is what they stand on.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8000
+HOST   ?= 127.0.0.1
+export PORT HOST
+
+.PHONY: run test setup setup-test translations extract check bench font clean
+
+run: setup
+	$(PY) -m server.serve
+
+test: setup-test
+	$(PY) -m pytest
+
+setup: $(VENV)/.installed translations
+
+setup-test: $(VENV)/.installed-test translations
+	@$(PY) scripts/ensure_chromium.py
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Mitta needs Python 3.11 or newer (set PYTHON=python3.x)")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+# Compiled catalogs (.mo) are build output: made from the .po files on every run.
+translations: $(VENV)/.installed
+	@$(VENV)/bin/pybabel -q compile -d server/translations
+
+# After changing a UI string: refresh the template and both catalogs, then translate in km.
+extract: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output -k _l -o server/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i server/translations/messages.pot -d server/translations --no-location --no-fuzzy-matching
+
+check: setup
+	$(VENV)/bin/flask --app server content check
+
+bench: setup-test
+	$(PY) scripts/bench.py
+
+font:
+	test -x $(VENV)/bin/pyftsubset || $(PY) -m pip install --quiet -e '.[font]'
+	$(PY) scripts/subset_font.py
+
+clean:
+	rm -rf $(VENV) test-artifacts
+	find server/translations -name '*.mo' -delete

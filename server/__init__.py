@@ -1,0 +1,47 @@
+"""Mitta: the Flask application factory.
+
+Everything a page shows is a view of one content model that is loaded and validated once, here,
+at start-up; invalid content stops the app instead of serving part of it.
+"""
+import os
+
+from flask import Flask
+
+from . import errors, i18n, logs, pages, security
+from .extensions import babel, cache
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def create_app(test_config=None):
+    app = Flask(
+        __name__,
+        static_folder=os.path.join(ROOT, "static"),
+        static_url_path="/static",
+    )
+    app.config.from_mapping(
+        CONTENT_DIR=os.path.join(ROOT, "content"),
+        # One small process serves a province; rendered pages are pure functions of the content
+        # model, so an in-process cache is all they need.
+        CACHE_TYPE="SimpleCache",
+        CACHE_DEFAULT_TIMEOUT=0,
+        BABEL_DEFAULT_LOCALE="km",
+        BABEL_DEFAULT_TIMEZONE="Asia/Phnom_Penh",
+        # No sessions are used; an unset key makes any accidental use fail loudly.
+        SECRET_KEY=None,
+        HSTS=False,
+        MAX_CONTENT_LENGTH=16 * 1024,
+    )
+    app.config.from_prefixed_env("MITTA")
+    if test_config:
+        app.config.update(test_config)
+
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    cache.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    logs.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(pages.bp)
+    return app

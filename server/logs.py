@@ -1,0 +1,33 @@
+"""Access log that cannot betray a user: no IP address, no user agent, no query string.
+
+Search terms travel in the query string, and on a shared or seized server an IP address ties a
+person to what they looked for, so neither is ever written.
+"""
+import logging
+import sys
+import time
+
+from flask import g, request
+
+log = logging.getLogger("mitta.access")
+
+
+def init_app(app):
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+
+    @app.before_request
+    def start_timer():
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def write_access_line(response):
+        elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+        # request.path never includes the query string.
+        log.info("%s %s %s %sB %.0fms", request.method, request.path[:200], response.status_code,
+                 response.calculate_content_length() or "-", elapsed)
+        return response
