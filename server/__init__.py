@@ -3,25 +3,22 @@
 Everything a page shows is a view of one content model that is loaded and validated once, here,
 at start-up; invalid content stops the app instead of serving part of it.
 """
-import os
-
 from flask import Flask
 
-from . import errors, i18n, logs, pages, security
+from . import compress, directory, errors, guide, i18n, icons, logs, offline, pages, safety, security
+from .content import load
 from .extensions import babel, cache
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
+from .paths import CATEGORY_ICONS, CONTENT_DIR, STATIC_DIR
 
 
 def create_app(test_config=None):
     app = Flask(
         __name__,
-        static_folder=os.path.join(ROOT, "static"),
+        static_folder=STATIC_DIR,
         static_url_path="/static",
     )
     app.config.from_mapping(
-        CONTENT_DIR=os.path.join(ROOT, "content"),
+        CONTENT_DIR=CONTENT_DIR,
         # One small process serves a province; rendered pages are pure functions of the content
         # model, so an in-process cache is all they need.
         CACHE_TYPE="SimpleCache",
@@ -37,11 +34,20 @@ def create_app(test_config=None):
     if test_config:
         app.config.update(test_config)
 
+    # Invalid content raises ContentError here: the app refuses to start rather than serve part.
+    app.extensions["content"] = load(app.config["CONTENT_DIR"], icons_dir=CATEGORY_ICONS)
+
     babel.init_app(app, locale_selector=i18n.select_locale)
     cache.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     logs.init_app(app)
     errors.init_app(app)
+    icons.init_app(app)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(directory.bp)
+    app.register_blueprint(guide.bp)
+    app.register_blueprint(safety.bp)
+    offline.init_app(app)
+    compress.init_app(app)
     return app

@@ -1,10 +1,20 @@
-"""Every error answers with a page in the user's language; nothing leaks a traceback."""
+"""Every error answers with a page in the user's language; nothing leaks a traceback, and nothing
+the visitor sent is written back into the page (the language switch leads home, not to the URL).
+
+Requests so broken that waitress refuses them before Flask sees them (bytes that are not UTF-8 in
+the request line, a bad Content-Length, oversized headers) get the same page: `waitress_channel`.
+"""
 import logging
+import threading
 
-from flask import g, render_template, request
+from flask import current_app, g, render_template, request, url_for
+from werkzeug.datastructures import LanguageAccept
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.http import parse_accept_header
 
-from .i18n import LOCALES, negotiate
+from . import security
+from .i18n import DEFAULT, LOCALES, negotiate
+from .logs import clean, log as access_log
 
 log = logging.getLogger("mitta.errors")
 
@@ -14,10 +24,16 @@ def _locale_from_path():
     return first if first in LOCALES else negotiate()
 
 
+def _home_in(locale):
+    return url_for("pages.home", locale=locale)
+
+
 def render_error(error):
     if not g.get("locale"):
         g.locale = _locale_from_path()
-    return render_template("error.html", code=error.code), error.code
+    page = render_template("error.html", code=error.code, switch_url=_home_in)
+    allow = [(k, v) for k, v in error.get_headers() if k == "Allow"]
+    return page, error.code, allow
 
 
 def init_app(app):
@@ -25,6 +41,51 @@ def init_app(app):
 
     @app.errorhandler(Exception)
     def unexpected(error):
+        if current_app.testing:
+            raise error  # let the test show the traceback: a 500 is always a bug
         # The message may hold user input; the type and path are enough to find the bug.
-        log.error("unhandled %s on %s", type(error).__name__, request.path[:200])
+        log.error("unhandled %s on %s", type(error).__name__, clean(request.path))
         return render_error(InternalServerError())
+
+
+_pages = {}
+_pages_lock = threading.Lock()
+
+
+def error_page(app, code, locale):
+    """error.html for `code` in `locale`, rendered once and kept (it depends on nothing else)."""
+    key = (code, locale)
+    with _pages_lock:
+        if key not in _pages:
+            with app.test_request_context(f"/{locale}/"):
+                g.locale = locale
+                _pages[key] = render_template("error.html", code=code,
+                                              switch_url=_home_in).encode("utf-8")
+        return _pages[key]
+
+
+def waitress_channel(app):
+    """A waitress channel class whose own error answers (400, 413, 431, 501…) are our error page
+    in the visitor's language, with our headers, instead of waitress's plain English text."""
+    from waitress.channel import HTTPChannel
+    from waitress.task import ErrorTask
+
+    class PageErrorTask(ErrorTask):
+        def execute(self):
+            error = self.request.error
+            wanted = self.request.headers.get("ACCEPT_LANGUAGE", "")
+            locale = parse_accept_header(wanted, LanguageAccept).best_match(LOCALES, default=DEFAULT)
+            body = error_page(app, error.code, locale)
+            self.status = f"{error.code} {error.reason}"
+            self.response_headers.append(("Content-Type", "text/html; charset=utf-8"))
+            self.response_headers.extend(security.headers(app).items())
+            self.set_close_on_finish()
+            self.content_length = len(body)
+            self.write(body)
+            # Like every access line: no address, no user agent, and here not even the path.
+            access_log.info("- (malformed request) %s %sB", error.code, len(body))
+
+    class PageErrorChannel(HTTPChannel):
+        error_task_class = PageErrorTask
+
+    return PageErrorChannel

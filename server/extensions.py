@@ -4,3 +4,9 @@ from flask_caching import Cache
 
 babel = Babel()
 cache = Cache()
+
+
+def content():
+    """The content model loaded at start-up (see create_app)."""
+    from flask import current_app
+    return current_app.extensions["content"]

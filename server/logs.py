@@ -12,6 +12,12 @@ from flask import g, request
 log = logging.getLogger("mitta.access")
 
 
+def clean(path, limit=200):
+    """A path as it may be logged: cut short, and with control characters escaped so that a
+    crafted URL (%0a…) cannot forge a second log line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in path[:limit])
+
+
 def init_app(app):
     if not log.handlers:
         handler = logging.StreamHandler(sys.stderr)
@@ -26,8 +32,8 @@ def init_app(app):
 
     @app.after_request
     def write_access_line(response):
-        elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+        elapsed = max(0.0, (time.perf_counter() - g.get("started", time.perf_counter())) * 1000)
         # request.path never includes the query string.
-        log.info("%s %s %s %sB %.0fms", request.method, request.path[:200], response.status_code,
+        log.info("%s %s %s %sB %.0fms", clean(request.method, 20), clean(request.path), response.status_code,
                  response.calculate_content_length() or "-", elapsed)
         return response

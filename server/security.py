@@ -1,4 +1,9 @@
-"""Headers that keep a user's visit private and the page unembeddable. No cookies, ever."""
+"""Headers that keep a user's visit private and the page unembeddable. No cookies, ever.
+Requests that no page of ours could have sent (oversized, NUL or broken UTF-8) end here with a
+clear 4xx page before any view sees them."""
+from urllib.parse import unquote_to_bytes
+
+from flask import abort, request
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -26,12 +31,53 @@ HEADERS = {
 }
 
 
+# A search of 200 Khmer characters is about 1,800 bytes once percent-encoded; nothing we link to
+# comes near this, so anything longer is not a person using the app.
+MAX_QUERY_BYTES = 4096
+MAX_PATH_BYTES = 1024
+# C0 controls and DEL: never in a path of ours; in a query, only tab and line ends may be typed.
+_CONTROL = set(range(0x20)) | {0x7F}
+_QUERY_CONTROL = _CONTROL - {0x09, 0x0A, 0x0D}
+
+
+def headers(app):
+    """Every header we add, HSTS included when configured (behind HTTPS only)."""
+    found = dict(HEADERS)
+    if app.config.get("HSTS"):
+        found["Strict-Transport-Security"] = "max-age=31536000"
+    return found
+
+
+def _malformed(raw, controls):
+    if controls & set(raw):
+        return True
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def check_request(app):
+    """413, 414 or 400 for what no page of ours could have sent; nothing for the rest."""
+    limit = app.config.get("MAX_CONTENT_LENGTH")
+    if limit and (request.content_length or 0) > limit:
+        abort(413)
+    # PATH_INFO is the percent-decoded path, as WSGI's latin-1 text: back to the bytes sent.
+    path = request.environ.get("PATH_INFO", "").encode("latin-1", "replace")
+    query = request.environ.get("QUERY_STRING", "").encode("latin-1", "replace")
+    if len(path) > MAX_PATH_BYTES or len(query) > app.config.get("MAX_QUERY_BYTES", MAX_QUERY_BYTES):
+        abort(414)
+    if _malformed(path, _CONTROL) or _malformed(unquote_to_bytes(query.replace(b"+", b" ")), _QUERY_CONTROL):
+        abort(400)
+
+
 def init_app(app):
+    app.before_request(lambda: check_request(app))
+
     @app.after_request
     def harden(response):
-        response.headers.update(HEADERS)
-        if app.config.get("HSTS"):
-            response.headers["Strict-Transport-Security"] = "max-age=31536000"
+        response.headers.update(headers(app))
         # A cookie would be a trace on a shared phone; nothing we run may set one.
         response.headers.pop("Set-Cookie", None)
         return response

@@ -5,20 +5,37 @@ and a small VPS. HOST and PORT override the address.
 """
 import logging
 import os
+import sys
 
-from waitress import serve
+from waitress import create_server
 
-from . import create_app
+from . import create_app, errors
+from .content import ContentError
 
 
 def main():
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "8000"))
-    app = create_app()
+    try:
+        app = create_app()
+    except ContentError as error:
+        # Refuse to serve part of the content: say what is wrong and stop.
+        print("Mitta will not start: the content has problems.\n" + str(error), file=sys.stderr)
+        sys.exit(1)
     print(f"Mitta is serving on http://{host}:{port}/", flush=True)
     # ident="" keeps the server name out of every response.
-    serve(app, host=host, port=port, ident="", threads=8, clear_untrusted_proxy_headers=True)
+    server = create_server(app, host=host, port=port, ident="", threads=8,
+                           clear_untrusted_proxy_headers=True)
+    # Requests waitress itself refuses still get our error page, in the visitor's language.
+    channel = errors.waitress_channel(app)
+    for listener in [server, *getattr(server, "map", {}).values()]:
+        if hasattr(listener, "channel_class"):
+            listener.channel_class = channel
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
 
 
 if __name__ == "__main__":

@@ -320,7 +320,7 @@ def load(root, today: dt.date | None = None, icons_dir=None) -> m.Content:
 
     articles = []
     for path in sorted((root / "guide").glob("*.md")):
-        article = _read_article(r, path, category_slugs)
+        article = _read_article(r, path, category_slugs, {c.icon for c in categories})
         if article:
             if any(a.slug == article.slug for a in articles):
                 r.problem(path, 2, f"slug '{article.slug}' is used by another article")
@@ -335,7 +335,7 @@ def load(root, today: dt.date | None = None, icons_dir=None) -> m.Content:
         articles=tuple(sorted(articles, key=lambda a: (a.order, a.slug))))
 
 
-def _read_article(r: _Reader, path: Path, category_slugs) -> m.Article | None:
+def _read_article(r: _Reader, path: Path, category_slugs, icons=None) -> m.Article | None:
     text = r.text(path)
     if text is None:
         return None
@@ -354,6 +354,9 @@ def _read_article(r: _Reader, path: Path, category_slugs) -> m.Article | None:
     if not r.check_schema(path, meta, lines, "article.json"):
         return None
     ok = True
+    if icons is not None and meta["icon"] not in icons:
+        r.problem(path, line_of(lines, ("icon",)), f"icon: '{meta['icon']}' is not a category icon ({', '.join(sorted(icons))})")
+        ok = False
     for i, cat in enumerate(meta["categories"]):
         if cat not in category_slugs:
             r.problem(path, line_of(lines, ("categories", i)) or line_of(lines, ("categories",)), f"categories: unknown category '{cat}'")

@@ -1,0 +1,33 @@
+"""`flask content check`: validate every content file, naming file, line and problem.
+
+Registered as a Flask CLI plugin (see pyproject.toml) and deliberately needing no app, because its
+job is to explain content that the app would refuse to start with.
+"""
+import os
+import sys
+
+import click
+
+from .content import ContentError, load
+from .paths import CATEGORY_ICONS, CONTENT_DIR
+
+
+@click.group("content", help="Work with the directory and guidance files in content/.")
+def content():
+    pass
+
+
+@content.command("check")
+@click.option("--dir", "directory", default=lambda: os.environ.get("MITTA_CONTENT_DIR", CONTENT_DIR),
+              show_default="content/", help="the content folder to check")
+def check(directory):
+    """Check every file; exit 1 and list the problems when anything is wrong."""
+    try:
+        model = load(directory, icons_dir=CATEGORY_ICONS)
+    except ContentError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(error.problems)} problem(s): nothing was published.", err=True)
+        sys.exit(1)
+    click.echo(f"content OK: {len(model.organizations)} organisations, {len(model.services)} services, "
+               f"{len(model.articles)} articles, {len(model.provinces)} provinces; version {model.version}")

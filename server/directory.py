@@ -1,0 +1,173 @@
+"""The referral directory: emergency numbers, provinces, categories, services, search."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
+
+from .content.model import CAMBODIA
+from .extensions import cache, content
+from .search import MAX_QUERY, build_index, search as run_search
+from .sitemap import not_offline, page_urls
+
+bp = Blueprint("directory", __name__, url_prefix="/<locale>")
+
+# Categories whose national numbers make up the emergency list, in the order shown.
+EMERGENCY_CATEGORIES = ("emergency", "after-violence", "legal-aid", "anti-trafficking", "young-people")
+
+
+def now() -> dt.datetime:
+    """The clock, replaceable in tests (config CLOCK) to check open-now at fixed times."""
+    clock = current_app.config.get("CLOCK")
+    return clock() if clock else dt.datetime.now(dt.timezone.utc)
+
+
+def today() -> dt.date:
+    return now().astimezone(CAMBODIA).date()
+
+
+def emergency_services():
+    """National numbers to call in a crisis. Numbers that carry a safety warning (police) come
+    after the others, so that the first thing a person sees is the safest call."""
+    model = content()
+    found = [s for s in model.services if s.national and s.phones
+             and any(c in EMERGENCY_CATEGORIES for c in s.categories)]
+    return sorted(found, key=lambda s: (s.safety_note is not None, "emergency" not in s.categories))
+
+
+def page_cache(view):
+    # Open-now and the "may be out of date" badge depend on the clock, so rendered directory
+    # pages are kept for a minute only; the phone recomputes both anyway (static/js/directory.js).
+    return cache.cached(timeout=60, key_prefix=lambda: "dir:" + request.path)(view)
+
+
+@bp.app_context_processor
+def directory_helpers():
+    return {"now": now, "today": today, "emergency_services": emergency_services, "model": content}
+
+
+@bp.route("/emergency/")
+@page_cache
+def emergency():
+    return render_template("directory/emergency.html", services=emergency_services())
+
+
+@bp.route("/province/<slug>/")
+@page_cache
+def province(slug):
+    model = content()
+    place = model.province(slug) or abort(404)
+    local = [s for s in model.services if not s.national and place.slug in s.provinces]
+    counts = [(c, len(model.services_in(place.slug, c.slug))) for c in model.categories]
+    return render_template("directory/province.html", province=place, has_local=bool(local),
+                           counts=[(c, n) for c, n in counts if n],
+                           services=model.services_in(place.slug))
+
+
+@bp.route("/province/<slug>/<category>/")
+@page_cache
+def province_category(slug, category):
+    model = content()
+    place = model.province(slug) or abort(404)
+    cat = model.category(category) or abort(404)
+    return render_template("directory/list.html", province=place, category=cat,
+                           services=model.services_in(place.slug, cat.slug))
+
+
+@bp.route("/category/<category>/")
+@page_cache
+def category(category):
+    """Without JavaScript, a category first asks where the reader is."""
+    model = content()
+    cat = model.category(category) or abort(404)
+    national = [s for s in model.services if s.national and cat.slug in s.categories]
+    return render_template("directory/category.html", category=cat, national=national)
+
+
+@bp.route("/service/<service_id>/")
+@page_cache
+def service(service_id):
+    model = content()
+    svc = model.service(service_id.lower()) or abort(404)
+    org = model.organization(svc.organization_id)
+    locations = [model.location(i) for i in svc.location_ids]
+    return render_template("directory/service.html", service=svc, org=org, locations=locations)
+
+
+def _index(locale):
+    key = f"search-index:{locale}"
+    index = cache.get(key)
+    if index is None:
+        def link(kind, item):
+            if kind == "province":
+                return url_for("directory.province", locale=locale, slug=item.slug)
+            if kind == "category":
+                return url_for("directory.category", locale=locale, category=item.slug)
+            if kind == "service":
+                return url_for("directory.service", locale=locale, service_id=item.id)
+            return f"/{locale}/guide/{item.slug}/"
+        index = build_index(content(), locale, link)
+        cache.set(key, index, timeout=0)
+    return index
+
+
+@bp.route("/search")
+def search():
+    query = request.args.get("q", "")
+    if len(query) > MAX_QUERY:
+        abort(414)
+    results = run_search(_index(_locale()), query) if query.strip() else []
+    return render_template("directory/search.html", query=query, results=results)
+
+
+def _locale():
+    from flask import g
+    return g.locale
+
+
+@bp.route("/search-index.json")
+def search_index():
+    """The same index, for search as you type on the phone, offline too."""
+    fields = ("kind", "title", "summary", "url", "names", "terms")
+    response = jsonify([{k: d[k] for k in fields} for d in _index(_locale())])
+    return response
+
+
+@page_urls.register
+def directory_urls(locale):
+    model = content()
+    urls = [url_for("directory.emergency", locale=locale),
+            url_for("directory.search", locale=locale),
+            url_for("directory.search_index", locale=locale)]
+    for p in model.provinces:
+        urls.append(url_for("directory.province", locale=locale, slug=p.slug))
+        for c in model.categories:
+            if any(not s.national and p.slug in s.provinces for s in model.services) \
+                    and model.services_in(p.slug, c.slug):
+                urls.append(url_for("directory.province_category", locale=locale, slug=p.slug, category=c.slug))
+    for c in model.categories:
+        urls.append(url_for("directory.category", locale=locale, category=c.slug))
+    for s in model.services:
+        urls.append(url_for("directory.service", locale=locale, service_id=s.id))
+    return urls
+
+
+DAY_INDEX = {d: i for i, d in enumerate(("MO", "TU", "WE", "TH", "FR", "SA", "SU"))}
+
+
+@bp.app_template_filter("day_name")
+def day_name(code):
+    from babel.dates import get_day_names
+    from flask_babel import get_locale
+    return get_day_names("abbreviated", locale=get_locale())[DAY_INDEX[code]]
+
+
+@bp.app_template_filter("language_name")
+def language_name(code):
+    from flask_babel import get_locale
+    return get_locale().languages.get(code, code)
+
+
+@bp.app_template_test("intersect")
+def intersect(a, b):
+    return bool(set(a) & set(b))

@@ -1,0 +1,50 @@
+"""Safety guidance: the index of articles, grouped by need (urgent first), and one page per article.
+
+Articles are rendered and sanitised when the content is loaded (server/content/loader.py), so the
+views only choose the language. Each article links to its directory categories; static/js/guide.js
+points those links at the reader's own province when the phone remembers one.
+"""
+from flask import Blueprint, abort, g, render_template, url_for
+
+from .content.model import NEEDS
+from .extensions import content
+from .pages import page_cache
+from .sitemap import page_urls
+
+bp = Blueprint("guide", __name__, url_prefix="/<locale>/guide")
+
+
+@bp.route("/")
+@page_cache
+def index():
+    articles = content().articles
+    groups = [(need, [a for a in articles if a.need == need]) for need in NEEDS]
+    return render_template("guide_index.html", groups=[(n, found) for n, found in groups if found])
+
+
+@bp.route("/<slug>/")
+@page_cache
+def article(slug):
+    model = content()
+    found = model.article(slug) or abort(404)
+    return render_template("guide_article.html", article=found,
+                           help_links=help_links(found, model, set(page_urls(g.locale))))
+
+
+def help_links(article, model, pages):
+    """(category, url, provinces) for each related category. The link goes to the category's
+    province chooser; `provinces` are those whose list for it is a saved page, so guide.js only
+    points the link at the reader's province where that page exists offline too."""
+    links = []
+    for slug in article.categories:
+        category = model.category(slug)
+        provinces = [p.slug for p in model.provinces
+                     if url_for("directory.province_category", slug=p.slug, category=slug) in pages]
+        links.append((category, url_for("directory.category", category=slug), provinces))
+    return links
+
+
+@page_urls.register
+def guide_urls(locale):
+    return [url_for("guide.index", locale=locale)] + [
+        url_for("guide.article", locale=locale, slug=a.slug) for a in content().articles]

@@ -1,0 +1,107 @@
+// Directory pages on the phone: things the server cannot know when it renders a page that may be
+// opened months later, offline. Everything here is an enhancement: without it the page still works.
+(function () {
+  "use strict";
+  var DAYS = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"];
+  var STALE_DAYS = 180;
+  var store = {
+    get: function (k) { try { return localStorage.getItem(k); } catch (e) { return null; } },
+    set: function (k, v) { try { localStorage.setItem(k, v); } catch (e) { /* private mode */ } }
+  };
+
+  // Cambodia is UTC+7 all year, whatever the phone's own time zone is.
+  function cambodiaNow() {
+    var d = new Date(Date.now() + 7 * 3600 * 1000);
+    var hhmm = ("0" + d.getUTCHours()).slice(-2) + ":" + ("0" + d.getUTCMinutes()).slice(-2);
+    return { day: DAYS[d.getUTCDay()], time: hhmm, date: d.toISOString().slice(0, 10) };
+  }
+
+  function refreshOpenNow() {
+    var now = cambodiaNow();
+    document.querySelectorAll("[data-hours]").forEach(function (el) {
+      var hours = JSON.parse(el.getAttribute("data-hours"));
+      var open = hours.some(function (h) {
+        return h.byday.indexOf(now.day) >= 0 && h.opens_at <= now.time && now.time < h.closes_at;
+      });
+      el.textContent = el.getAttribute(open ? "data-open-label" : "data-closed-label");
+      el.classList.toggle("is-open", open);
+      el.classList.toggle("is-closed", !open);
+    });
+  }
+
+  function refreshStatus() {
+    var today = Date.parse(cambodiaNow().date);
+    document.querySelectorAll("[data-checked-on]").forEach(function (el) {
+      var age = (today - Date.parse(el.getAttribute("data-checked-on"))) / 86400000;
+      if (age > STALE_DAYS && !el.classList.contains("status-stale")) {
+        el.classList.remove("status-checked");
+        el.classList.add("status-stale");
+        el.textContent = el.getAttribute("data-stale-label");
+      }
+    });
+  }
+
+  // The province a person chose is remembered on this phone only.
+  function rememberProvince() {
+    var here = document.querySelector("h1[data-province]");
+    if (here) store.set("mitta.province", here.getAttribute("data-province"));
+    var slot = document.querySelector("[data-my-province]");
+    var chosen = store.get("mitta.province");
+    if (slot && chosen) {
+      var link = document.querySelector('.province-list a[href$="/province/' + chosen + '/"]');
+      if (link) {
+        var a = slot.querySelector("a");
+        a.href = link.getAttribute("href");
+        a.textContent = link.textContent;
+        slot.hidden = false;
+      }
+    }
+    // Category tiles lead straight to the chosen province's list.
+    if (chosen) {
+      document.querySelectorAll("a[data-category-link]").forEach(function (a) {
+        var locale = document.documentElement.lang;
+        a.href = "/" + locale + "/province/" + chosen + "/" + a.getAttribute("data-category-link") + "/";
+      });
+    }
+  }
+
+  // A one-time note before the first call: calls show in the call history and on the bill.
+  function callNotice() {
+    var dialog = document.getElementById("call-notice");
+    if (!dialog || typeof dialog.showModal !== "function") return;
+    var confirm = dialog.querySelector("[data-call-confirm]");
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("a[data-call]");
+      if (!link || store.get("mitta.callNoticeSeen")) return;
+      event.preventDefault();
+      confirm.href = link.href;
+      dialog.showModal();
+    });
+    confirm.addEventListener("click", function () {
+      store.set("mitta.callNoticeSeen", "1");
+      dialog.close();
+    });
+    dialog.querySelector("[data-call-cancel]").addEventListener("click", function () { dialog.close(); });
+  }
+
+  function share() {
+    var box = document.querySelector("[data-share-title]");
+    if (!box || !navigator.share) return;
+    var button = box.querySelector("[data-share]");
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.share({
+        title: box.getAttribute("data-share-title"),
+        text: box.getAttribute("data-share-text"),
+        url: location.href
+      }).catch(function () { /* the person closed the share sheet */ });
+    });
+  }
+
+  refreshOpenNow();
+  refreshStatus();
+  rememberProvince();
+  callNotice();
+  share();
+  setInterval(refreshOpenNow, 60000);
+})();

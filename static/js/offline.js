@@ -1,0 +1,191 @@
+/* Offline, updates and install, as the reader sees them in #offline-status.
+
+   Registers the service worker once the page has loaded (so saving never delays the first
+   paint), asks it to save this page's language, and shows: saving / saved — N KB / offline since
+   DATE / old-information notice / "New information available — tap to update" / Install.
+   The words come from /<locale>/offline/messages.json (saved with the pack). Without JavaScript
+   or without service workers nothing here runs and every page works as before. */
+(function () {
+  'use strict';
+  var box = document.getElementById('offline-status');
+  if (!box || !('serviceWorker' in navigator) || !window.caches || !window.MessageChannel) return;
+
+  var sw = navigator.serviceWorker;
+  var locale = document.documentElement.lang;
+  var DAY = 24 * 60 * 60 * 1000;
+  var ua = navigator.userAgent;
+  var inApp = /FBAN|FBAV|FB_IAB|FBIOS|Messenger|Telegram|\bLine\//i.test(ua);
+  var iosSafari = !inApp && /iPhone|iPad|iPod/.test(ua) && /Safari\//.test(ua) &&
+    !/CriOS|FxiOS|EdgiOS|OPiOS/.test(ua) && !navigator.standalone;
+
+  var state = {words: null, reg: null, status: null, saving: false, unreachable: false, install: null};
+  var hadController = Boolean(sw.controller);
+  var tapped = false;
+  var reloading = false;
+
+  function words(key, values) {
+    return state.words[key].replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  function button(className, text, onClick) {
+    var node = el('button', 'button ' + className, text);
+    node.type = 'button';
+    node.addEventListener('click', onClick);
+    return node;
+  }
+
+  function formatDate(when) {
+    var w = state.words;
+    return w.date_pattern.replace(/MMMM|d+|y+/g, function (token) {
+      if (token === 'MMMM') return w.months[when.getMonth()];
+      return String(token[0] === 'd' ? when.getDate() : when.getFullYear());
+    });
+  }
+
+  function savedDate(saved) {
+    var mark = saved[locale] || saved[Object.keys(saved)[0]];
+    return mark && new Date(mark.checkedAt || mark.savedAt);
+  }
+
+  function render() {
+    if (!state.words) return;
+    var parts = [];
+    var saved = state.status ? state.status.saved : {};
+    var when = savedDate(saved);
+    var offline = !navigator.onLine || state.unreachable;
+    if (offline && when) {
+      var date = formatDate(when);
+      parts.push(el('p', 'offline-line offline-off', words('offline', {date: date})));
+    } else if (state.saving) {
+      parts.push(el('p', 'offline-line', words('saving', {})));
+    } else if (saved[locale]) {
+      var size = new Intl.NumberFormat(locale).format(Math.round(state.status.bytes / 1024));
+      parts.push(el('p', 'offline-line offline-saved', words('saved', {size: size})));
+    }
+    if (when && Date.now() - when.getTime() > 90 * DAY) {
+      parts.push(el('p', 'offline-line offline-old', words('old', {})));
+    }
+    if (state.reg && state.reg.waiting && sw.controller) {
+      parts.push(button('offline-update', words('update', {}), update));
+    }
+    if (state.install) {
+      parts.push(button('button-secondary offline-install', words('install', {}), install));
+    } else if (inApp) {
+      parts.push(el('p', 'offline-line offline-hint', words('inapp', {})));
+    } else if (iosSafari) {
+      parts.push(el('p', 'offline-line offline-hint', words('ios', {})));
+    }
+    while (box.firstChild) box.removeChild(box.firstChild);
+    parts.forEach(function (part) { box.appendChild(part); });
+  }
+
+  // Ask the active service worker something; it answers with its status.
+  function ask(type) {
+    return sw.ready.then(function (reg) {
+      return new Promise(function (resolve) {
+        var channel = new MessageChannel();
+        channel.port1.onmessage = function (event) { resolve(event.data); };
+        reg.active.postMessage({type: type, locale: locale}, [channel.port2]);
+      });
+    }).then(function (status) {
+      state.status = status;
+      render();
+      return status;
+    });
+  }
+
+  function saveThisLanguage() {
+    return ask('STATUS').then(function (status) {
+      if (status.saved[locale]) return status;
+      state.saving = true;
+      render();
+      return ask('SAVE');
+    }).then(function (status) {
+      state.saving = false;
+      render();
+      if (status.saved[locale] && navigator.storage && navigator.storage.persist) {
+        navigator.storage.persist().catch(function () {});
+      }
+    });
+  }
+
+  // Is there a newer version? Also tells us whether the server can be reached.
+  function check() {
+    var reg = state.reg;
+    if (!reg || !reg.active) return;
+    reg.update().then(function () {
+      state.unreachable = false;
+      render();
+      if (!reg.installing && !reg.waiting) ask('CONFIRMED');
+    }, function () {
+      state.unreachable = true;
+      render();
+    });
+  }
+
+  function update() {
+    tapped = true;
+    if (state.reg && state.reg.waiting) state.reg.waiting.postMessage({type: 'SKIP_WAITING'});
+  }
+
+  function install() {
+    var prompt = state.install;
+    state.install = null;
+    render();
+    prompt.prompt();
+  }
+
+  function watch(reg) {
+    reg.addEventListener('updatefound', function () {
+      var worker = reg.installing;
+      if (worker) worker.addEventListener('statechange', render);
+    });
+  }
+
+  sw.addEventListener('controllerchange', function () {
+    // The first claim of a new visitor's page is not an update; later changes are.
+    if ((tapped || hadController) && !reloading) {
+      reloading = true;
+      window.location.reload();
+    }
+    hadController = true;
+  });
+
+  window.addEventListener('beforeinstallprompt', function (event) {
+    event.preventDefault();
+    state.install = event;
+    render();
+  });
+  window.addEventListener('appinstalled', function () {
+    state.install = null;
+    render();
+  });
+  window.addEventListener('online', check);
+  window.addEventListener('offline', render);
+  document.addEventListener('visibilitychange', function () {
+    if (document.visibilityState === 'visible') check();
+  });
+
+  function start() {
+    fetch(box.getAttribute('data-messages')).then(function (r) { return r.json(); }).then(function (w) {
+      state.words = w;
+      render();
+    }).catch(function () {});
+    sw.register('/sw.js', {scope: '/'}).then(function (reg) {
+      state.reg = reg;
+      watch(reg);
+      render();
+      return saveThisLanguage();
+    }).then(check).catch(function () {});
+  }
+
+  if (document.readyState === 'complete') start();
+  else window.addEventListener('load', start);
+})();

@@ -1,0 +1,180 @@
+/* Mitta safety: theme, quick exit, "remove from this phone".
+   Loaded in <head> without defer so the chosen theme applies before the first paint (no flash);
+   everything else waits for the page or listens on the document. Without JavaScript the quick
+   exit button is still a plain link to the neutral site, and the remove form still posts. */
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  var THEME_KEY = "theme";
+
+  // --- Theme: follow the phone unless the person chose one here.
+  try {
+    var saved = localStorage.getItem(THEME_KEY);
+    if (saved === "dark" || saved === "light") root.setAttribute("data-theme", saved);
+  } catch (e) { /* storage blocked: follow the phone */ }
+
+  function isDark() {
+    var chosen = root.getAttribute("data-theme");
+    if (chosen) return chosen === "dark";
+    return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
+  }
+
+  function setupThemeToggles() {
+    var toggles = document.querySelectorAll("[data-theme-toggle]");
+    Array.prototype.forEach.call(toggles, function (button) {
+      button.hidden = false;
+      button.setAttribute("aria-pressed", String(isDark()));
+      button.addEventListener("click", function () {
+        var next = isDark() ? "light" : "dark";
+        root.setAttribute("data-theme", next);
+        try { localStorage.setItem(THEME_KEY, next); } catch (e) { /* still applies now */ }
+        Array.prototype.forEach.call(toggles, function (b) { b.setAttribute("aria-pressed", String(next === "dark")); });
+      });
+    });
+  }
+
+  // --- Quick exit.
+  function standalone() {
+    return navigator.standalone === true || (window.matchMedia &&
+      window.matchMedia("(display-mode: standalone), (display-mode: fullscreen), (display-mode: minimal-ui)").matches);
+  }
+
+  function blank() {
+    // Hide everything at once, before the next page has even started to load.
+    root.classList.add("quick-exit-blank");
+  }
+
+  function leave(url) {
+    // replace(): the page we leave is taken out of the history, so Back cannot return to it.
+    window.location.replace(url);
+  }
+
+  function exitLink() {
+    return document.getElementById("quick-exit");
+  }
+
+  function exitTarget() {
+    var link = exitLink();
+    var online = link ? link.href : "about:blank";
+    var own = (link && link.getAttribute("data-neutral")) || "about:blank";
+    if (navigator.onLine && !standalone()) return Promise.resolve(online);
+    if (navigator.onLine) return Promise.resolve(own); // installed app: stay in its window
+    // Offline: our neutral page if this phone saved it, else a blank page (never an error page
+    // that names our address).
+    if (!window.caches) return Promise.resolve("about:blank");
+    return caches.match(own).then(function (hit) { return hit ? own : "about:blank"; },
+                                  function () { return "about:blank"; });
+  }
+
+  var exiting = false;
+  function quickExit() {
+    if (exiting) return;
+    exiting = true;
+    blank();
+    exitTarget().then(leave, function () { leave("about:blank"); });
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-quick-exit]");
+    if (!link || event.button !== 0) return;
+    event.preventDefault();
+    quickExit();
+  });
+
+  // Shift pressed three times within five seconds. Shift held while typing another key (a capital
+  // letter) does not count, and any other key starts the count again.
+  var presses = [];
+  var shiftAlone = false;
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Shift") {
+      if (!event.repeat) shiftAlone = true;
+      return;
+    }
+    shiftAlone = false;
+    presses = [];
+  }, true);
+  document.addEventListener("keyup", function (event) {
+    if (event.key !== "Shift" || !shiftAlone) return;
+    shiftAlone = false;
+    var now = Date.now();
+    presses = presses.filter(function (t) { return now - t <= 5000; });
+    presses.push(now);
+    if (presses.length >= 3) quickExit();
+  }, true);
+
+  // --- Remove Mitta from this phone.
+  function deleteDatabases() {
+    if (!window.indexedDB || !indexedDB.databases) return Promise.resolve();
+    return indexedDB.databases().then(function (dbs) {
+      return Promise.all(dbs.map(function (db) {
+        return new Promise(function (done) {
+          var request = indexedDB.deleteDatabase(db.name);
+          request.onsuccess = request.onerror = request.onblocked = function () { done(); };
+        });
+      }));
+    });
+  }
+
+  function deleteCaches() {
+    if (!window.caches) return Promise.resolve();
+    return caches.keys().then(function (keys) {
+      return Promise.all(keys.map(function (key) { return caches.delete(key); }));
+    });
+  }
+
+  function unregisterWorkers() {
+    if (!navigator.serviceWorker) return Promise.resolve();
+    return navigator.serviceWorker.getRegistrations().then(function (registrations) {
+      return Promise.all(registrations.map(function (r) { return r.unregister(); }));
+    });
+  }
+
+  function settle(promise) {
+    return promise.then(function () {}, function () {});
+  }
+
+  function removeEverything() {
+    try { localStorage.clear(); } catch (e) { /* nothing stored */ }
+    try { sessionStorage.clear(); } catch (e) { /* nothing stored */ }
+    // The worker first, so it cannot save pages again; then the caches, twice, in case a download
+    // it had started was still writing.
+    return settle(unregisterWorkers())
+      .then(function () { return Promise.all([settle(deleteCaches()), settle(deleteDatabases())]); })
+      .then(function () { return settle(deleteCaches()); });
+  }
+
+  function askServerToForget(form) {
+    // Clear-Site-Data from our server also empties the browser's own HTTP cache, which no script
+    // can reach. Offline this simply fails; what the phone stored is gone already.
+    if (!navigator.onLine || !window.fetch) return Promise.resolve();
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = setTimeout(function () { if (controller) controller.abort(); }, 3000);
+    return settle(fetch(form.action, {
+      method: "POST", redirect: "manual", cache: "no-store", credentials: "same-origin",
+      signal: controller ? controller.signal : undefined,
+    })).then(function () { clearTimeout(timer); });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-remove")) return;
+    event.preventDefault();
+    if (exiting) return;
+    exiting = true;
+    blank();
+    var link = exitLink();
+    removeEverything()
+      .then(function () { return askServerToForget(form); })
+      .then(function () {
+        // Like quick exit, except that offline our neutral page is gone with everything else.
+        if (!navigator.onLine || !link) return leave("about:blank");
+        leave(standalone() ? link.getAttribute("data-neutral") : link.href);
+      }, function () { leave("about:blank"); });
+  });
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setupThemeToggles);
+  } else {
+    setupThemeToggles();
+  }
+}());

@@ -1,0 +1,73 @@
+// Search as you type, from the index shipped with the app: no request per keystroke, and it
+// works offline. normalize() and search() mirror server/search.py so both give the same answers.
+(function () {
+  "use strict";
+  var form = document.querySelector("[data-search-form]");
+  var out = document.querySelector("[data-search-results]");
+  if (!form || !out || !window.fetch) return;
+  var input = form.querySelector("input[name=q]");
+  var index = null;
+
+  function normalize(text) {
+    return text.normalize("NFC").replace(/[\u200B-\u200D\uFEFF]/g, "")
+      .normalize("NFD").replace(/[\u0300-\u036f]/g, "").normalize("NFC")
+      .toLowerCase().split(/\s+/).filter(Boolean).join(" ");
+  }
+
+  function search(query) {
+    var q = normalize(query.slice(0, 200));
+    var words = q.split(" ").filter(Boolean);
+    if (!words.length) return [];
+    var ranked = [];
+    index.forEach(function (doc, position) {
+      if (!words.every(function (w) { return doc.terms.indexOf(w) >= 0; })) return;
+      var rank = doc.names.indexOf(q) >= 0 ? 0
+        : doc.names.some(function (n) { return n.indexOf(q) >= 0; }) ? 1 : 2;
+      ranked.push([rank, position, doc]);
+    });
+    ranked.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+    return ranked.slice(0, 30).map(function (r) { return r[2]; });
+  }
+
+  function render(query) {
+    if (!query.trim()) { out.replaceChildren(); return; }
+    var results = search(query);
+    var heading = document.createElement("h2");
+    if (!results.length) {
+      // No result: emergency numbers first, then every category, as the server page does.
+      heading.textContent = out.getAttribute("data-none-label");
+      results = [{ url: "/" + document.documentElement.lang + "/emergency/", title: out.getAttribute("data-emergency-label") }]
+        .concat(index.filter(function (doc) { return doc.kind === "category"; }));
+    } else {
+      heading.textContent = out.getAttribute("data-count-label");
+    }
+    var list = document.createElement("ul");
+    list.className = "result-list";
+    results.forEach(function (doc) {
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = doc.url;
+      a.textContent = doc.title;
+      li.appendChild(a);
+      if (doc.summary) {
+        var span = document.createElement("span");
+        span.className = "muted";
+        span.textContent = " " + doc.summary;
+        li.appendChild(span);
+      }
+      list.appendChild(li);
+    });
+    out.replaceChildren(heading, list);
+  }
+
+  fetch(out.getAttribute("data-index")).then(function (r) { return r.json(); }).then(function (data) {
+    index = data;
+    input.addEventListener("input", function () {
+      render(input.value);
+      // Keep the address in step, so Back and a reload show the same results (no server request).
+      history.replaceState(null, "", input.value ? "?q=" + encodeURIComponent(input.value) : location.pathname);
+    });
+    var q = new URLSearchParams(location.search).get("q");
+    if (q && !out.children.length) { input.value = q; render(q); }
+  }).catch(function () { /* no index: the form still submits to the server */ });
+})();

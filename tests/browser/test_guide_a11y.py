@@ -1,0 +1,65 @@
+"""The safety guidance in a real Chromium on a small phone: accessible (axe-core), readable at
+320 px, and "Where to get help" leading to the reader's own province when the phone remembers it."""
+import json
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["/guide/", "/guide/pep-72-hours/"]
+
+
+@pytest.mark.parametrize("locale", ["km", "en"])
+def test_guide_has_no_accessibility_violations(phone, live_server, locale, artifacts):
+    axe = Axe()
+    found = {}
+    for path in PAGES:
+        phone.goto(f"{live_server.url}/{locale}{path}")
+        results = axe.run(phone)
+        if results.violations_count:
+            found[path] = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
+                           for v in results.response["violations"]]
+    (artifacts / f"axe-guide-{locale}.json").write_text(json.dumps(found, indent=1, ensure_ascii=False))
+    phone.screenshot(path=str(artifacts / f"guide-pep-{locale}.png"), full_page=True)
+    assert not found
+
+
+def test_guide_fits_320_px_with_big_tap_targets(browser, phone_profile, live_server):
+    context = browser.new_context(**dict(phone_profile, viewport={"width": 320, "height": 640}))
+    page = context.new_page()
+    for locale in ("km", "en"):
+        for path in PAGES:
+            page.goto(f"{live_server.url}/{locale}{path}")
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
+            # Links inside the article's sentences are inline text, which WCAG exempts.
+            small = page.evaluate("""() => [...document.querySelectorAll('a, button, summary')]
+                .filter(e => e.offsetParent && !e.classList.contains('skip-link') && !e.closest('.guide-body'))
+                .map(e => [e.textContent.trim().slice(0, 30), e.getBoundingClientRect()])
+                .filter(([, r]) => r.width < 48 || r.height < 48)
+                .map(([t, r]) => `${t} ${Math.round(r.width)}x${Math.round(r.height)}`)""")
+            assert not small, f"{locale}{path}: tap targets under 48px: {small}"
+    context.close()
+
+
+def help_link(page, category):
+    return page.locator(f'.guide-help a[data-category="{category}"]')
+
+
+def test_help_links_go_to_the_remembered_province(phone, live_server):
+    article = live_server.url + "/km/guide/pep-72-hours/"
+    phone.goto(article)
+    # No province remembered: the link asks where the reader is.
+    assert help_link(phone, "pep-prep").get_attribute("href") == "/km/category/pep-prep/"
+    phone.evaluate("localStorage.setItem('mitta.province', 'pursat')")
+    phone.goto(article)
+    link = help_link(phone, "pep-prep")
+    assert link.get_attribute("href") == "/km/province/pursat/pep-prep/"
+    link.click()
+    phone.wait_for_url("**/km/province/pursat/pep-prep/")
+    assert phone.locator("h1").count() == 1
+    # A remembered value the app has no page for is ignored, not followed to a 404.
+    phone.evaluate("localStorage.setItem('mitta.province', 'atlantis')")
+    phone.goto(article)
+    assert help_link(phone, "pep-prep").get_attribute("href") == "/km/category/pep-prep/"

@@ -1,0 +1,126 @@
+"""`flask content check`, start-up and broken directory files: every problem names file, line and
+reason, and the app refuses to start rather than serve part of the content."""
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from server import create_app
+from server.content import ContentError, load
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+POLICE = "directory/emergency-services.yaml"
+
+
+@pytest.fixture
+def content_copy(tmp_path):
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT, target)
+    return target
+
+
+def break_file(root, name, old, new):
+    """Replace the first `old` with `new`; return the 1-based line of the change."""
+    path = root / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {name}"
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return line
+
+
+def problems(root):
+    with pytest.raises(ContentError) as caught:
+        load(root)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_the_shipped_content_is_valid():
+    model = load(CONTENT)
+    assert len(model.provinces) == 25
+    assert len(model.categories) == 14
+    assert {"117", "118", "119", "1280", "1288", "023 997 919", "1281"} <= {
+        p.number for s in model.services for p in s.phones}
+
+
+def test_cli_check_passes_on_the_shipped_content():
+    result = subprocess.run([str(ROOT / ".venv/bin/flask"), "content", "check"], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "content OK" in result.stdout
+
+
+def service_id_line(root, name):
+    text = (root / name).read_text(encoding="utf-8")
+    return text.split("services:", 1)[1].split("id:", 1)[1].split("\n", 1)[0].strip().strip('"')
+
+
+@pytest.mark.parametrize("case", ["uuid", "dangling", "khmer", "phone", "date", "yaml", "category"])
+def test_each_broken_file_is_named_with_its_line(content_copy, case):
+    if case == "uuid":
+        uid = service_id_line(content_copy, POLICE)
+        line = break_file(content_copy, POLICE, uid, "not-a-uuid")
+        expected = (f"content/{POLICE}:{line}:", "not a UUID")
+    elif case == "dangling":
+        line = break_file(content_copy, POLICE, "    categories: [emergency]",
+                          "    categories: [emergency]\n    locations: [0b9a4a52-1d3c-4c8e-9e55-3c1f7b2a9d10]")
+        expected = (f"content/{POLICE}:{line + 1}:", "no location with id 0b9a4a52")
+    elif case == "khmer":
+        line = break_file(content_copy, POLICE, '      km: "ប៉ូលីស"\n', "")
+        expected = (f"content/{POLICE}:", "Khmer text (km) is missing")
+    elif case == "phone":
+        line = break_file(content_copy, POLICE, 'number: "117"', 'number: "12345"')
+        expected = (f"content/{POLICE}:{line}:", "'12345' is not a valid Cambodian phone number")
+    elif case == "date":
+        line = break_file(content_copy, POLICE, "checked_on: 2026-11-22", "checked_on: 2026-02-30")
+        expected = (f"content/{POLICE}:{line}:", "'2026-02-30' is not a real date")
+    elif case == "yaml":
+        line = break_file(content_copy, POLICE, "services:\n", "services:\n  - id: [unclosed\n")
+        expected = (f"content/{POLICE}:", "malformed YAML")
+    else:
+        line = break_file(content_copy, POLICE, "categories: [emergency]", "categories: [emergncy]")
+        expected = (f"content/{POLICE}:{line}:", "unknown category 'emergncy'")
+    found = problems(content_copy)
+    assert any(all(part in p for part in expected) for p in found), found
+
+
+def test_duplicate_ids_are_caught(content_copy):
+    uid = service_id_line(content_copy, POLICE)
+    other = "directory/bar-association.yaml"
+    theirs = service_id_line(content_copy, other)
+    break_file(content_copy, other, theirs, uid)
+    assert any("is already used in" in p and "bar-association.yaml" in p for p in problems(content_copy))
+
+
+def test_a_future_check_date_is_refused(content_copy):
+    break_file(content_copy, POLICE, "checked_on: 2026-11-22", "checked_on: 2099-01-01")
+    assert any("is in the future" in p for p in problems(content_copy))
+
+
+def test_the_app_will_not_start_on_broken_content(content_copy):
+    break_file(content_copy, POLICE, 'number: "117"', 'number: "12345"')
+    with pytest.raises(ContentError):
+        create_app({"CONTENT_DIR": str(content_copy)})
+
+
+def test_the_real_server_refuses_to_start_and_says_why(content_copy):
+    line = break_file(content_copy, POLICE, 'number: "117"', 'number: "12345"')
+    env = dict(os.environ, MITTA_CONTENT_DIR=str(content_copy), PORT="1", HOST="127.0.0.1")
+    result = subprocess.run([sys.executable, "-m", "server.serve"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert f"{POLICE}:{line}:" in result.stderr and "12345" in result.stderr
+    assert "serving on" not in result.stdout.lower()
+
+
+def test_cli_check_names_file_line_and_reason(content_copy):
+    line = break_file(content_copy, POLICE, "checked_on: 2026-11-22", "checked_on: 2026-13-01")
+    result = subprocess.run([str(ROOT / ".venv/bin/flask"), "content", "check", "--dir", str(content_copy)],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert f"{POLICE}:{line}: services[0].provenance.checked_on: '2026-13-01' is not a real date" in result.stderr
+    assert "nothing was published" in result.stderr
