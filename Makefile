@@ -36,7 +36,7 @@ translations: $(VENV)/.installed
 # After changing a UI string: refresh the template and both catalogs, then translate in km.
 extract: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output -k _l -o server/translations/messages.pot .
-	$(VENV)/bin/pybabel update -i server/translations/messages.pot -d server/translations --no-location --no-fuzzy-matching
+	$(VENV)/bin/pybabel update -i server/translations/messages.pot -d server/translations --no-fuzzy-matching --ignore-obsolete
 
 check: setup
 	$(VENV)/bin/flask --app server content check

@@ -12,10 +12,6 @@ from .sitemap import not_offline, page_urls
 
 bp = Blueprint("directory", __name__, url_prefix="/<locale>")
 
-# Categories whose national numbers make up the emergency list, in the order shown.
-EMERGENCY_CATEGORIES = ("emergency", "after-violence", "legal-aid", "anti-trafficking", "young-people")
-
-
 def now() -> dt.datetime:
     """The clock, replaceable in tests (config CLOCK) to check open-now at fixed times."""
     clock = current_app.config.get("CLOCK")
@@ -27,12 +23,9 @@ def today() -> dt.date:
 
 
 def emergency_services():
-    """National numbers to call in a crisis. Numbers that carry a safety warning (police) come
-    after the others, so that the first thing a person sees is the safest call."""
-    model = content()
-    found = [s for s in model.services if s.national and s.phones
-             and any(c in EMERGENCY_CATEGORIES for c in s.categories)]
-    return sorted(found, key=lambda s: (s.safety_note is not None, "emergency" not in s.categories))
+    """The "help now" numbers, in the order the content gives them (emergency_rank): the
+    safest calls first, the police last, because calling the police can itself be a risk."""
+    return content().emergency_services
 
 
 def page_cache(view):
@@ -57,9 +50,8 @@ def emergency():
 def province(slug):
     model = content()
     place = model.province(slug) or abort(404)
-    local = [s for s in model.services if not s.national and place.slug in s.provinces]
     counts = [(c, len(model.services_in(place.slug, c.slug))) for c in model.categories]
-    return render_template("directory/province.html", province=place, has_local=bool(local),
+    return render_template("directory/province.html", province=place, has_local=model.has_local(place.slug),
                            counts=[(c, n) for c, n in counts if n],
                            services=model.services_in(place.slug))
 
@@ -105,7 +97,7 @@ def _index(locale):
                 return url_for("directory.category", locale=locale, category=item.slug)
             if kind == "service":
                 return url_for("directory.service", locale=locale, service_id=item.id)
-            return f"/{locale}/guide/{item.slug}/"
+            return url_for("guide.article", locale=locale, slug=item.slug)
         index = build_index(content(), locale, link)
         cache.set(key, index, timeout=0)
     return index
@@ -141,10 +133,10 @@ def directory_urls(locale):
             url_for("directory.search_index", locale=locale)]
     for p in model.provinces:
         urls.append(url_for("directory.province", locale=locale, slug=p.slug))
-        for c in model.categories:
-            if any(not s.national and p.slug in s.provinces for s in model.services) \
-                    and model.services_in(p.slug, c.slug):
-                urls.append(url_for("directory.province_category", locale=locale, slug=p.slug, category=c.slug))
+        # A province with services of its own has a page per category; one without shows the
+        # national services on its own page, so it has no category pages to save.
+        for c in model.categories if model.has_local(p.slug) else ():
+            urls.append(url_for("directory.province_category", locale=locale, slug=p.slug, category=c.slug))
     for c in model.categories:
         urls.append(url_for("directory.category", locale=locale, category=c.slug))
     for s in model.services:

@@ -375,9 +375,9 @@ def init_app(app):
 
     failing = app.config.get("OFFLINE_TEST_FAIL_PATHS")
     if app.testing and failing:
-        # Tests only (MITTA_TESTING=true): these paths answer 500, like a server having a bad
-        # moment, to show that a failed download never replaces a working saved version.
+        # Tests only (MITTA_TESTING=true): paths starting with these answer 500, like a server
+        # having a bad moment, to show that a failed download never replaces a saved version.
         @app.before_request
         def fail_on_purpose():
-            if request.path in failing:
+            if request.path.startswith(tuple(failing)):
                 abort(500)

@@ -309,7 +309,8 @@ def load(root, today: dt.date | None = None, icons_dir=None) -> m.Content:
                 documents=_text(svc.get("documents")), languages=tuple(svc.get("languages", [])),
                 safety_note=_text(svc.get("safety_note")), age_note=_text(svc.get("age_note")),
                 phones=tuple(phones), schedules=tuple(schedules), location_ids=tuple(svc.get("locations", [])),
-                provenance=m.Provenance(prov["source"], checked_on, prov.get("checked_by")), khmer_draft=draft))
+                provenance=m.Provenance(prov["source"], checked_on, prov.get("checked_by")), khmer_draft=draft,
+                emergency_rank=svc.get("emergency_rank")))
         organizations.append(m.Organization(org["id"], path.stem, _text(org["name"]), _text(org["description"]),
                                             org.get("website"), org["scope"] == "national",
                                             tuple(service_ids), tuple(location_ids)))

@@ -109,6 +109,7 @@ class Service:
     location_ids: tuple[str, ...]
     provenance: Provenance
     khmer_draft: bool
+    emergency_rank: int | None = None
 
     def serves(self, province: str) -> bool:
         return self.national or province in self.provinces
@@ -165,6 +166,7 @@ class Content:
         for kind in ("provinces", "categories", "organizations", "services", "locations", "articles"):
             key = "slug" if kind in ("provinces", "categories", "articles") else "id"
             self._index[kind] = {getattr(item, key): item for item in getattr(self, kind)}
+        self._index["local"] = {p for s in self.services for p in s.provinces}
 
     def province(self, slug): return self._index["provinces"].get(slug)
     def category(self, slug): return self._index["categories"].get(slug)
@@ -172,6 +174,10 @@ class Content:
     def service(self, id): return self._index["services"].get(id)
     def location(self, id): return self._index["locations"].get(id)
     def article(self, slug): return self._index["articles"].get(slug)
+
+    def has_local(self, province: str) -> bool:
+        """Whether any service works in this province in particular (not only nationally)."""
+        return province in self._index["local"]
 
     @property
     def featured_provinces(self):
@@ -185,7 +191,9 @@ class Content:
 
     @property
     def emergency_services(self):
-        return tuple(s for s in self.services if s.national and "emergency" in s.categories)
+        """The numbers for "help now", in the order the content gives (safest calls first)."""
+        ranked = [s for s in self.services if s.emergency_rank is not None]
+        return tuple(sorted(ranked, key=lambda s: s.emergency_rank))
 
     def articles_for(self, category: str):
         return tuple(a for a in self.articles if category in a.categories)

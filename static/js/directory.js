@@ -56,8 +56,9 @@
         slot.hidden = false;
       }
     }
-    // Category tiles lead straight to the chosen province's list.
-    if (chosen) {
+    // Category tiles lead straight to the chosen province's list, where it has one (a province
+    // without services of its own shows the national ones on its own page instead).
+    if (chosen && document.querySelector('a[data-local][href$="/province/' + chosen + '/"]')) {
       document.querySelectorAll("a[data-category-link]").forEach(function (a) {
         var locale = document.documentElement.lang;
         a.href = "/" + locale + "/province/" + chosen + "/" + a.getAttribute("data-category-link") + "/";

@@ -67,6 +67,15 @@
   }
 
   var exiting = false;
+  if (navigator.serviceWorker) {
+    // Once we are leaving, nothing may bring the page back: clearing the site's data takes its
+    // service worker away, and a reload on that change (static/js/offline.js) would show Mitta
+    // again. This script runs first (it is not deferred), so it can stop that listener.
+    navigator.serviceWorker.addEventListener("controllerchange", function (event) {
+      if (exiting) event.stopImmediatePropagation();
+    });
+  }
+
   function quickExit() {
     if (exiting) return;
     exiting = true;
