@@ -24,6 +24,7 @@ from . import model as m
 
 SCHEMAS = Path(__file__).with_name("schemas")
 LANG_MARK = re.compile(r"^<!-- lang: (km|en) -->\s*$", re.M)
+UUID_PATTERN = json.loads((SCHEMAS / "defs.json").read_text())["$defs"]["uuid"]["pattern"]
 ALLOWED_TAGS = {"p", "h2", "h3", "ul", "ol", "li", "strong", "em", "a", "blockquote", "br"}
 
 
@@ -158,7 +159,7 @@ def explain(error) -> str:
         return f"'{missing}' is required"
     if error.validator == "pattern" and path and path[-1] == "km":
         return "the Khmer text (km) has no Khmer script in it"
-    if error.validator == "pattern" and path and path[-1] == "id" or error.validator == "pattern" and "-" in str(error.instance) and len(str(error.instance)) > 30:
+    if error.validator == "pattern" and error.validator_value == UUID_PATTERN:
         return f"{error.instance!r} is not a UUID (like 3f2b6c1e-8d4a-4b7e-9c1f-2a5d8e7b6c40)"
     if error.validator == "format" and error.validator_value == "date":
         return f"{error.instance!r} is not a real date (YYYY-MM-DD)"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from a11y import violations
 from conftest import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -146,3 +147,13 @@ def test_chosen_province_is_remembered_on_the_phone(phone, live_server):
     assert mine.is_visible() and "Kratie" in mine.inner_text()
     tile = phone.locator('a[data-category-link="legal-aid"]')
     assert tile.get_attribute("href") == "/en/province/kratie/legal-aid/"
+
+
+@pytest.mark.parametrize("locale", ["km", "en"])
+def test_directory_pages_have_no_accessibility_violations(phone, live_server, locale):
+    pages = ["/emergency/", "/province/pursat/", "/province/kampot/", "/province/pursat/legal-aid/",
+             "/category/hiv-testing/", "/search?q=Pursat", "/search?q=zzzz"]
+    phone.goto(f"{live_server.url}/{locale}/search?q=1280")
+    pages.append(phone.locator(".result-list a").first.get_attribute("href")[3:])
+    found = violations(phone, [f"{live_server.url}/{locale}{path}" for path in pages])
+    assert not found

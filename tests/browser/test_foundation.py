@@ -2,7 +2,8 @@
 import json
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+
+from a11y import violations
 
 pytestmark = pytest.mark.browser
 
@@ -101,13 +102,6 @@ def test_no_cookie_is_ever_stored(phone, live_server):
 
 @pytest.mark.parametrize("locale", ["km", "en"])
 def test_no_accessibility_violations(phone, live_server, locale, artifacts):
-    axe = Axe()
-    found = {}
-    for path in PAGES:
-        phone.goto(f"{live_server.url}/{locale}{path}")
-        results = axe.run(phone)
-        if results.violations_count:
-            found[path] = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
-                           for v in results.response["violations"]]
+    found = violations(phone, [f"{live_server.url}/{locale}{path}" for path in PAGES])
     (artifacts / f"axe-{locale}.json").write_text(json.dumps(found, indent=1, ensure_ascii=False))
     assert not found

@@ -3,7 +3,8 @@
 import json
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+
+from a11y import violations
 
 pytestmark = pytest.mark.browser
 
@@ -12,14 +13,7 @@ PAGES = ["/guide/", "/guide/pep-72-hours/"]
 
 @pytest.mark.parametrize("locale", ["km", "en"])
 def test_guide_has_no_accessibility_violations(phone, live_server, locale, artifacts):
-    axe = Axe()
-    found = {}
-    for path in PAGES:
-        phone.goto(f"{live_server.url}/{locale}{path}")
-        results = axe.run(phone)
-        if results.violations_count:
-            found[path] = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
-                           for v in results.response["violations"]]
+    found = violations(phone, [f"{live_server.url}/{locale}{path}" for path in PAGES])
     (artifacts / f"axe-guide-{locale}.json").write_text(json.dumps(found, indent=1, ensure_ascii=False))
     phone.screenshot(path=str(artifacts / f"guide-pep-{locale}.png"), full_page=True)
     assert not found
