@@ -9,10 +9,10 @@ depend on the day (open now, may be out of date) render the same bytes in every 
 phone recomputes those badges itself. The version is a hash of every saved byte and of the service
 worker's source: any change to content, templates, CSS, JS, font or icons makes a new version.
 
-The service worker (service_worker/sw.js) receives the version and the file list inlined, so the
-browser's byte-for-byte update check notices a new version. It downloads pages from
-`/offline-pack/<version>/<path>`, which answers only for the version being served: a phone can
-never save half of one version and half of another.
+The service worker (service_worker/sw.js) receives the version and the static files' digests
+inlined, so the browser's byte-for-byte update check notices a new version. It downloads a
+language's pages as one document, `/offline-pack/<version>/<locale>.json`, which answers only for
+the version being served: a phone can never save half of one version and half of another.
 """
 from __future__ import annotations
 
@@ -23,13 +23,13 @@ import logging
 import re
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+from babel.dates import get_date_format, get_month_names
 from flask import (Blueprint, Response, abort, current_app, g, jsonify, redirect, render_template,
                    request, url_for)
-from babel.dates import get_date_format, get_month_names
 from flask_babel import force_locale, gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -68,10 +68,11 @@ offline_files = Registry()
 
 @offline_files.register
 def _app_files(locale):
-    files = [url_for("offline.manifest", lang=locale)]
-    # Every language's offline page is tiny: keep them all, so an unknown URL offline always gets
-    # the page in the language of its path.
-    files += [url_for("offline.offline_page", locale=other) for other in LOCALES]
+    files = [url_for("offline.manifest", lang=locale), url_for("offline.favicon")]
+    # Every language's offline page and status words are tiny: keep them all, so an unknown URL
+    # offline always gets the page, and its status line, in the language of its path.
+    files += [url_for(endpoint, locale=other) for other in LOCALES
+              for endpoint in ("offline.offline_page", "offline.messages")]
     # Quick exit's neutral page (no locale) must open offline too.
     adapter = current_app.url_map.bind("localhost")
     try:
@@ -94,32 +95,52 @@ class File:
     def mimetype(self):
         return self.content_type.split(";")[0].strip()
 
+    @property
+    def is_text(self):
+        return self.mimetype.startswith("text/") or self.mimetype in (
+            "application/json", "application/manifest+json", "application/javascript")
+
 
 @dataclass(frozen=True)
 class Pack:
     version: str
     files: dict           # path -> File, every language
     locales: dict         # locale -> sorted paths to save for it
+    worker_source: str    # service_worker/sw.js as it was when the version was computed
+    _bundles: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def worker(self):
+        """sw.js with this version's PACK filled in."""
+        data = json.dumps(self.for_worker(), separators=(",", ":"), sort_keys=True)
+        return PACK_LINE.sub(lambda _m: f"const PACK = {data};", self.worker_source, count=1)
 
     def size(self, locale):
         return sum(len(self.files[p].body) for p in self.locales[locale])
+
+    def bundled(self, path):
+        """Pages and other generated text travel in the language's bundle; static files and
+        anything binary are fetched one by one (the browser may already have them)."""
+        return not path.startswith(STATIC_PREFIX) and self.files[path].is_text
 
     def bundle(self, locale):
         """A language's generated files (pages, JSON, manifest) as one JSON document. Compressed
         as a whole, the header and footer every page repeats cost almost nothing: about a
         quarter of the bytes of the same pages fetched one by one."""
-        return {p: [self.files[p].content_type, self.files[p].body.decode("utf-8")]
-                for p in self.locales[locale] if not p.startswith(STATIC_PREFIX)}
+        if locale not in self._bundles:
+            files = {p: [self.files[p].content_type, self.files[p].body.decode("utf-8")]
+                     for p in self.locales[locale] if self.bundled(p)}
+            self._bundles[locale] = json.dumps(files, ensure_ascii=False, separators=(",", ":")).encode()
+        return self._bundles[locale]
 
     def for_worker(self):
-        """What sw.js needs: the version, and the static files (the same for every language),
-        each with its digest, checked on download and used to reuse unchanged files."""
-        static = sorted({p for paths in self.locales.values() for p in paths if p.startswith(STATIC_PREFIX)})
+        """What sw.js needs: the version, and the files fetched one by one (the same for every
+        language), each with its digest, checked on download and used to reuse unchanged files."""
+        single = sorted({p for paths in self.locales.values() for p in paths if not self.bundled(p)})
         return {
             "version": self.version,
             "bundle": f"/offline-pack/{self.version}/",  # + "<locale>.json"
             "locales": list(self.locales),
-            "static": {p: self.files[p].digest for p in static},
+            "files": {p: self.files[p].digest for p in single},
         }
 
 
@@ -207,10 +228,11 @@ def build(app) -> Pack:
                     todo += sorted(static_refs(path, fetch(path)) - saved)
             locales[locale] = sorted(saved)
 
-    digest = hashlib.sha256(SW_SOURCE.read_bytes())
+    source = SW_SOURCE.read_text(encoding="utf-8")
+    digest = hashlib.sha256(source.encode())
     for path in sorted(files):
         digest.update(f"{path} {files[path].digest}\n".encode())
-    return Pack(digest.hexdigest()[:16], files, locales)
+    return Pack(digest.hexdigest()[:16], files, locales, source)
 
 
 _lock = threading.Lock()
@@ -235,12 +257,12 @@ def pack() -> Pack:
 
 @bp.route("/sw.js")
 def service_worker():
-    data = json.dumps(pack().for_worker(), separators=(",", ":"), sort_keys=True)
-    source = PACK_LINE.sub(lambda _m: f"const PACK = {data};", SW_SOURCE.read_text(encoding="utf-8"), count=1)
-    response = Response(source, mimetype="text/javascript")
-    # The browser must ask every time: this file is how a phone learns of a new version.
+    response = Response(pack().worker(), mimetype="text/javascript")
+    # The browser must ask every time: this file is how a phone learns of a new version. The
+    # ETag lets the answer be a few bytes when nothing is new.
     response.headers["Cache-Control"] = "no-cache"
-    return response
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.route("/offline-pack/<version>/<locale>.json")
@@ -250,11 +272,15 @@ def bundle(version):
     current = pack()
     if version != current.version:
         abort(404)
-    response = current_app.response_class(
-        json.dumps(current.bundle(g.locale), ensure_ascii=False, separators=(",", ":")),
-        mimetype="application/json")
+    response = current_app.response_class(current.bundle(g.locale), mimetype="application/json")
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico where a page names no icon (a JSON file opened as a page)."""
+    return current_app.send_static_file("icons/favicon.ico")
 
 
 @bp.route("/manifest.webmanifest")

@@ -1,13 +1,13 @@
 /* Mitta's service worker: keeps every page of the reader's language on the phone.
 
    The server fills in PACK (server/offline.py): the version, a hash of everything saved; the
-   static files (CSS, JS, font, icons), each with the first 16 hex digits of its SHA-256; and
-   where each language's pages are, as one JSON document per language and version.
+   files fetched one by one (CSS, JS, font, icons), each with the first 16 hex digits of its
+   SHA-256; and where each language's pages are, as one JSON document per language and version.
    Each version and language is one cache, "mitta-<version>-<locale>", written only once every
    file has arrived and marked complete last; old versions are deleted when a new one takes over. */
 'use strict';
 
-const PACK = {"version": "dev", "bundle": "/", "locales": [], "static": {}};
+const PACK = {"version": "dev", "bundle": "/", "locales": [], "files": {}};
 
 const PREFIX = 'mitta-';
 const DONE = '/__mitta_saved__';  // written last: a cache without it is not used
@@ -38,9 +38,9 @@ function headersFrom(response, type) {
   return headers;
 }
 
-// A static file, exactly the bytes the server hashed: copied from an older version's cache if
-// it has not changed, else downloaded (the browser may revalidate its own copy).
-async function staticFile(path, expected) {
+// One file, exactly the bytes the server hashed: copied from an older version's cache if it
+// has not changed, else downloaded (the browser may revalidate its own copy).
+async function oneFile(path, expected) {
   const old = await caches.match(path, {ignoreVary: true});
   if (old && (await digest(old)) === expected) return old;
   const response = checked(await fetch(path, FETCH), path);
@@ -62,14 +62,14 @@ async function pages(locale) {
 async function save(locale) {
   const name = cacheName(locale);
   if (await caches.match(DONE, {cacheName: name})) return;
-  const statics = Object.keys(PACK.static);
+  const paths = Object.keys(PACK.files);
   try {
     const [texts, files] = await Promise.all([
       pages(locale),
-      Promise.all(statics.map((path) => staticFile(path, PACK.static[path]))),
+      Promise.all(paths.map((path) => oneFile(path, PACK.files[path]))),
     ]);
     const cache = await caches.open(name);
-    await Promise.all(texts.concat(files.map((r, i) => [statics[i], r])).map(([path, r]) => cache.put(path, r)));
+    await Promise.all(texts.concat(files.map((r, i) => [paths[i], r])).map(([path, r]) => cache.put(path, r)));
     await cache.put(DONE, new Response(JSON.stringify({locale, savedAt: Date.now()}),
                                        {headers: {'Content-Type': 'application/json'}}));
   } catch (error) {

@@ -27,18 +27,24 @@
     return state.words[key].replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
   }
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    node.className = className;
-    if (text) node.textContent = text;
-    return node;
+  // One line or button of the status area.
+  function line(className, text) { return {className: 'offline-line ' + className, text: text}; }
+  function button(className, text, onClick) {
+    return {className: 'button ' + className, text: text, onClick: onClick};
   }
 
-  function button(className, text, onClick) {
-    var node = el('button', 'button ' + className, text);
-    node.type = 'button';
-    node.addEventListener('click', onClick);
-    return node;
+  function draw(parts) {
+    box.textContent = '';
+    parts.forEach(function (part) {
+      var node = document.createElement(part.onClick ? 'button' : 'p');
+      node.className = part.className;
+      node.textContent = part.text;
+      if (part.onClick) {
+        node.type = 'button';
+        node.addEventListener('click', part.onClick);
+      }
+      box.appendChild(node);
+    });
   }
 
   function formatDate(when) {
@@ -62,15 +68,15 @@
     var offline = !navigator.onLine || state.unreachable;
     if (offline && when) {
       var date = formatDate(when);
-      parts.push(el('p', 'offline-line offline-off', words('offline', {date: date})));
+      parts.push(line('offline-off', words('offline', {date: date})));
     } else if (state.saving) {
-      parts.push(el('p', 'offline-line', words('saving', {})));
+      parts.push(line('offline-saving', words('saving', {})));
     } else if (saved[locale]) {
       var size = new Intl.NumberFormat(locale).format(Math.round(state.status.bytes / 1024));
-      parts.push(el('p', 'offline-line offline-saved', words('saved', {size: size})));
+      parts.push(line('offline-saved', words('saved', {size: size})));
     }
     if (when && Date.now() - when.getTime() > 90 * DAY) {
-      parts.push(el('p', 'offline-line offline-old', words('old', {})));
+      parts.push(line('offline-old', words('old', {})));
     }
     if (state.reg && state.reg.waiting && sw.controller) {
       parts.push(button('offline-update', words('update', {}), update));
@@ -78,12 +84,17 @@
     if (state.install) {
       parts.push(button('button-secondary offline-install', words('install', {}), install));
     } else if (inApp) {
-      parts.push(el('p', 'offline-line offline-hint', words('inapp', {})));
+      parts.push(line('offline-hint', words('inapp', {})));
     } else if (iosSafari) {
-      parts.push(el('p', 'offline-line offline-hint', words('ios', {})));
+      parts.push(line('offline-hint', words('ios', {})));
     }
-    while (box.firstChild) box.removeChild(box.firstChild);
-    parts.forEach(function (part) { box.appendChild(part); });
+    // Redraw only what changed: a live region re-reads whatever is replaced, and a button
+    // replaced under a finger or keyboard focus would be lost.
+    var drawn = parts.map(function (part) { return part.className + '|' + part.text; }).join('\n');
+    if (drawn !== state.drawn) {
+      state.drawn = drawn;
+      draw(parts);
+    }
   }
 
   // Ask the active service worker something; it answers with its status.
@@ -174,7 +185,12 @@
   });
 
   function start() {
-    fetch(box.getAttribute('data-messages')).then(function (r) { return r.json(); }).then(function (w) {
+    // Leaving the page stops the request cleanly rather than cutting it off.
+    var leaving = window.AbortController ? new AbortController() : null;
+    if (leaving) window.addEventListener('pagehide', function () { leaving.abort(); });
+    fetch(box.getAttribute('data-messages'), leaving ? {signal: leaving.signal} : {}).then(function (r) {
+      return r.json();
+    }).then(function (w) {
       state.words = w;
       render();
     }).catch(function () {});

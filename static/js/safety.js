@@ -20,6 +20,9 @@
   }
 
   function setupThemeToggles() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-needs-script]"), function (el) {
+      el.hidden = false;
+    });
     var toggles = document.querySelectorAll("[data-theme-toggle]");
     Array.prototype.forEach.call(toggles, function (button) {
       button.hidden = false;

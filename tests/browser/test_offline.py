@@ -159,6 +159,8 @@ def test_unknown_page_offline_shows_the_offline_page_in_its_language(saved_km, p
     page = saved_km.page
     assert open_offline(page, saved_km.url + path) == heading
     assert page.get_attribute("html", "lang") == lang
+    assert page.wait_for_selector("#offline-status .offline-off").inner_text().startswith(
+        {"km": "អ្នកមិនមានប្រព័ន្ធអ៊ីនធឺណិតទេ — ", "en": "You are offline — information saved on "}[lang])
     assert page.locator(f"main a[href='/{lang}/emergency/']").count() == 1
     if lang == "km":  # the language this phone saved: the links lead to saved pages
         page.locator("main a[href='/km/emergency/']").click()
@@ -198,7 +200,7 @@ def test_saved_size_is_what_the_caches_hold(saved_km, client):
     assert list(caches)[0] == f"mitta-{pack['version']}-km", "the same content gives the same version"
     files = client.get(f"{pack['bundle']}km.json").get_json()
     expected = {p: hashlib.sha256(body.encode()).hexdigest() for p, (_, body) in files.items()}
-    expected.update({p: hashlib.sha256(client.get(p).get_data()).hexdigest() for p in pack["static"]})
+    expected.update({p: hashlib.sha256(client.get(p).get_data()).hexdigest() for p in pack["files"]})
     assert {p: e["sha256"] for p, e in entries.items() if p != "/__mitta_saved__"} == expected
 
 

@@ -60,14 +60,22 @@ def parse(html):
     return parser
 
 
-def html_pages(app, client, locale):
-    with app.test_request_context():
-        urls = page_urls(locale)
-    for url in urls:
-        response = client.get(url)
-        assert response.status_code == 200, url
-        if response.mimetype == "text/html":
-            yield url, response.get_data(as_text=True)
+@pytest.fixture(scope="module")
+def rendered():
+    """Every HTML page of each language, rendered once for the tests of this module."""
+    app = create_app({"TESTING": True})
+    client = app.test_client()
+    pages = {}
+    for locale in ("km", "en"):
+        with app.test_request_context():
+            urls = page_urls(locale)
+        pages[locale] = {}
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            if response.mimetype == "text/html":
+                pages[locale][url] = response.get_data(as_text=True)
+    return pages
 
 
 def test_forbidden_word_check_catches_what_it_should():
@@ -80,10 +88,10 @@ def test_forbidden_word_check_catches_what_it_should():
 
 
 @pytest.mark.parametrize("locale", ["km", "en"])
-def test_every_page_title_is_mitta_and_a_neutral_word(app, client, locale):
+def test_every_page_title_is_mitta_and_a_neutral_word(rendered, locale):
     pattern = re.compile(rf"^{BRAND[locale]} · [^·]{{1,40}}$")
     checked, bad = 0, {}
-    for url, html in html_pages(app, client, locale):
+    for url, html in rendered[locale].items():
         page = parse(html)
         title = page.title.strip()
         description = next((a.get("content", "") for _, t, a in page.tags
@@ -102,9 +110,9 @@ def test_every_page_title_is_mitta_and_a_neutral_word(app, client, locale):
 
 
 @pytest.mark.parametrize("locale", ["km", "en"])
-def test_every_page_has_quick_exit_first_in_the_tab_order(app, client, locale):
+def test_every_page_has_quick_exit_first_in_the_tab_order(rendered, client, locale):
     checked = 0
-    for url, html in html_pages(app, client, locale):
+    for url, html in rendered[locale].items():
         page = parse(html)
         body = [(t, a) for where, t, a in page.tags if where == "body"]
         focusable = [(t, a) for t, a in body if (t == "a" and "href" in a) or t in ("button", "input")]
@@ -141,7 +149,7 @@ def test_neutral_page_says_nothing_of_mitta(client):
     response = client.get(NEUTRAL_PATH)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    for trace in ("Mitta", "មិត្ត", "manifest", "<script", "icon", "safety", "/km/", "/en/"):
+    for trace in ("Mitta", "មិត្ត", "manifest", "<script", "/static/icons/", "safety", "/km/", "/en/"):
         assert trace not in html, trace
     page = parse(html)
     assert page.title == "អាកាសធាតុ · Weather"
@@ -193,3 +201,82 @@ def test_hsts_only_when_configured_and_cross_origin_isolation_headers():
     assert plain.headers["Cross-Origin-Opener-Policy"] == "same-origin"
     https = create_app({"TESTING": True, "HSTS": True}).test_client().get("/en/")
     assert https.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+LOADING_RELS = {"stylesheet", "preload", "modulepreload", "prefetch", "preconnect", "dns-prefetch",
+                "icon", "apple-touch-icon", "manifest"}
+LOADS = {"script": ("src",), "img": ("src", "srcset"), "source": ("src", "srcset"), "iframe": ("src",),
+         "video": ("src", "poster"), "audio": ("src",), "embed": ("src",), "object": ("data",),
+         "input": ("src",), "form": ("action",), "track": ("src",)}
+ROOT_DIR = __import__("pathlib").Path(__file__).resolve().parent.parent
+
+
+def foreign(value):
+    """True for a URL that would reach another origin (absolute or protocol-relative)."""
+    return any(part.strip().lower().startswith(("http:", "https:", "//", "ftp:"))
+               for part in value.split(","))
+
+
+@pytest.mark.parametrize("locale", ["km", "en"])
+def test_no_page_loads_anything_from_another_origin_or_inline(rendered, client, locale):
+    pages = dict(rendered[locale])
+    pages[NEUTRAL_PATH] = client.get(NEUTRAL_PATH).get_data(as_text=True)
+    pages["404"] = client.get(f"/{locale}/no-such-page/").get_data(as_text=True)
+    bad = []
+    for url, html in pages.items():
+        for _, tag, attrs in parse(html).tags:
+            if "style" in attrs:
+                bad.append((url, tag, "inline style attribute"))
+            if any(name.startswith("on") for name in attrs):
+                bad.append((url, tag, "inline event handler"))
+            if tag == "script" and "src" not in attrs:
+                bad.append((url, tag, "inline script"))
+            if tag == "meta" and attrs.get("http-equiv", "").lower() == "refresh":
+                bad.append((url, tag, "meta refresh"))
+            if tag == "link" and set((attrs.get("rel") or "").lower().split()) & LOADING_RELS:
+                if foreign(attrs.get("href", "")):
+                    bad.append((url, tag, attrs["href"]))
+            for name in LOADS.get(tag, ()):
+                if foreign(attrs.get(name) or ""):
+                    bad.append((url, tag, attrs[name]))
+        if "<style" in html and "url(" in html.split("<style", 1)[1]:
+            bad.append((url, "style", "url() in a <style> block"))
+    assert len(pages) > 10
+    assert not bad, bad
+
+
+def test_no_stylesheet_or_script_names_another_origin():
+    files = list((ROOT_DIR / "static").rglob("*.css")) + list((ROOT_DIR / "static").rglob("*.js"))
+    files += list((ROOT_DIR / "service_worker").glob("*.js"))
+    assert any(f.name == "safety.js" for f in files) and any(f.suffix == ".css" for f in files)
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        code = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+        assert not re.search(r"https?://|[\"'`(]//[\w-]", code), path
+        assert "@import" not in text, path
+
+
+def strings(value):
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in strings(v)]
+    return [value] if isinstance(value, str) else []
+
+
+@pytest.mark.parametrize("locale", ["km", "en"])
+def test_the_manifest_is_discreet(client, locale):
+    """The home-screen name, the shortcuts and the description show on the phone outside Mitta."""
+    html = client.get(f"/{locale}/").get_data(as_text=True)
+    href = next(a["href"] for _, t, a in parse(html).tags if t == "link" and a.get("rel") == "manifest")
+    manifest = client.get(href).get_json(force=True)
+    assert manifest["name"] == manifest["short_name"] == BRAND[locale]
+    found = [s for s in strings(manifest) if sensitive_words(s)]
+    assert not found, found
+
+
+def test_nothing_sends_notifications():
+    """No notification can show a sensitive word on a locked screen: nothing sends any."""
+    for path in list((ROOT_DIR / "static").rglob("*.js")) + list((ROOT_DIR / "service_worker").glob("*.js")):
+        text = path.read_text(encoding="utf-8")
+        assert "showNotification" not in text and "Notification(" not in text, path
