@@ -10,9 +10,7 @@ Then one side-by-side table. The service worker's own downloads are not throttle
 (it is another target), so "pack saved after" is a lower bound; the bytes are exact.
 """
 import os
-import socket
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -20,6 +18,9 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from screenshots import chromium, start_server  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from counting_proxy import CountingProxy  # noqa: E402
 
 # DevTools presets: latency in ms, throughput in bytes per second.
 PROFILES = {
@@ -31,42 +32,6 @@ EMERGENCY = "main a[href^='tel:']"  # the first call button of the emergency car
 PHONE = dict(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True,
              user_agent="Mozilla/5.0 (Linux; Android 11; moto e20) AppleWebKit/537.36 (KHTML, like Gecko) "
                         "Chrome/126.0.0.0 Mobile Safari/537.36")
-
-
-class CountingProxy:
-    """Counts the bytes the server sends, to page and service worker alike."""
-
-    def __init__(self, port):
-        self.target, self.received, self.lock = port, 0, threading.Lock()
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
-        threading.Thread(target=self.accept, daemon=True).start()
-
-    def accept(self):
-        while True:
-            try:
-                phone, _ = self.listener.accept()
-                server = socket.create_connection(("127.0.0.1", self.target))
-            except OSError:
-                return
-            threading.Thread(target=self.pipe, args=(phone, server, False), daemon=True).start()
-            threading.Thread(target=self.pipe, args=(server, phone, True), daemon=True).start()
-
-    def pipe(self, source, sink, count):
-        try:
-            while data := source.recv(65536):
-                if count:
-                    with self.lock:
-                        self.received += len(data)
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (source, sink):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
 
 def visit(page, url, proxy=None):
@@ -139,7 +104,8 @@ def main():
     print(f"{'':{width}}  " + "  ".join(f"{n:>14}" for n in names))
     for label, key, fmt in rows:
         print(f"{label:{width}}  " + "  ".join(f"{fmt.format(results[n][key]):>14}" for n in names))
-    print(f"{'Status shown':{width}}  " + "  ".join(f"{results[n]['saved_text'][-12:]:>14}" for n in names))
+    for n in names:
+        print(f"Status shown on the phone ({n}): {results[n]['saved_text']}")
     budget = max(results[n]["total_bytes"] for n in names)
     print(f"\nBudget: whole first visit {budget / 1024:.0f} KB of 400 KB.")
 

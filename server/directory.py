@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, jsonify, render_template, reque
 from .content.model import CAMBODIA
 from .extensions import cache, content
 from .search import MAX_QUERY, build_index, search as run_search
-from .sitemap import not_offline, page_urls
+from .sitemap import page_urls
 
 bp = Blueprint("directory", __name__, url_prefix="/<locale>")
 

@@ -35,7 +35,7 @@ from werkzeug.exceptions import HTTPException
 
 from .i18n import LOCALES, negotiate
 from .paths import SERVICE_WORKER_DIR, STATIC_DIR
-from .sitemap import page_urls
+from .sitemap import Registry, page_urls
 
 log = logging.getLogger("mitta.offline")
 
@@ -47,22 +47,7 @@ SW_SOURCE = Path(SERVICE_WORKER_DIR) / "sw.js"
 PACK_LINE = re.compile(r"^const PACK = .*$", re.M)
 SCREENSHOTS = ("home", "emergency")  # static/screenshots/<name>-<locale>.png, made by scripts/screenshots.py
 
-
-class Registry:
-    """Extra files to save per locale: `@offline_files.register` a function `(locale) -> paths`.
-    For files a page's JavaScript fetches and its HTML does not name (e.g. a search index)."""
-
-    def __init__(self):
-        self.providers = []
-
-    def register(self, fn):
-        self.providers.append(fn)
-        return fn
-
-    def __call__(self, locale):
-        return [path for provider in self.providers for path in provider(locale)]
-
-
+# Files to save that a page's JavaScript fetches but its HTML does not name (a search index…).
 offline_files = Registry()
 
 

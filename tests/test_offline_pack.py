@@ -4,7 +4,6 @@ import gzip
 import hashlib
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ import pytest
 from server import create_app
 from server.i18n import LOCALES
 from server.sitemap import page_urls
+from content_copies import changed_content
 from site_crawl import crawl
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,24 +35,6 @@ def bundle(client, pack, locale):
     response = client.get(f"{pack['bundle']}{locale}.json")
     assert response.status_code == 200
     return response.get_json()
-
-
-def changed_content(tmp_path):
-    """A copy of content/ with one service renamed: (dir, service id, new English name)."""
-    target = tmp_path / "content"
-    shutil.copytree(ROOT / "content", target)
-    model = create_app({"TESTING": True}).extensions["content"]
-    for service in model.services:
-        old = service.name.en
-        pattern = re.compile(r'(\ben:\s*"?)' + re.escape(old) + r'("?\s*$)', re.M)
-        for path in sorted((target / "directory").glob("*.yaml")):
-            text = path.read_text(encoding="utf-8")
-            if pattern.search(text):
-                new = old + " (renamed)"
-                path.write_text(pattern.sub(lambda m: m.group(1) + new + m.group(2), text, count=1),
-                                encoding="utf-8")
-                return target, service.id, new
-    raise AssertionError("no service name found in content/directory to change")
 
 
 def test_sw_is_never_cached_and_carries_the_version(client):
@@ -134,7 +116,7 @@ def test_version_is_a_content_hash(tmp_path):
     evening = create_app({"TESTING": True, "CLOCK": lambda: dt.datetime(2027, 9, 9, 14, tzinfo=dt.timezone.utc)})
     same = worker_pack(morning.test_client())["version"]
     assert worker_pack(evening.test_client())["version"] == same
-    content_dir, service_id, new_name = changed_content(tmp_path)
+    content_dir, service_id, _, new_name = changed_content(tmp_path)
     changed = create_app({"TESTING": True, "CONTENT_DIR": str(content_dir)}).test_client()
     pack = worker_pack(changed)
     assert pack["version"] != same

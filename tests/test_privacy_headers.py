@@ -1,7 +1,6 @@
 """Privacy is safety: no cookies, strict headers, and logs that cannot identify anybody."""
 import urllib.request
 
-import pytest
 
 from site_crawl import crawl
 

@@ -7,9 +7,6 @@ import hashlib
 import html
 import json
 import re
-import shutil
-import socket
-import threading
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -18,6 +15,8 @@ import pytest
 from babel.dates import format_date
 
 from conftest import LiveServer
+from content_copies import changed_content
+from counting_proxy import CountingProxy
 from server import create_app
 from server.sitemap import page_urls
 from site_crawl import crawl
@@ -60,24 +59,6 @@ def expected_pages(client, locale):
             match = re.search(r"<h1\b[^>]*>(.*?)</h1>", response.get_data(as_text=True), re.S)
             pages[path] = text_of(match.group(1))
     return pages
-
-
-def changed_content(tmp_path):
-    """A copy of content/ with one service renamed: (dir, service id, old name, new name)."""
-    target = tmp_path / "content"
-    shutil.copytree(ROOT / "content", target)
-    model = create_app({"TESTING": True}).extensions["content"]
-    for service in model.services:
-        old = service.name.en
-        pattern = re.compile(r'(\ben:\s*"?)' + re.escape(old) + r'("?\s*$)', re.M)
-        for path in sorted((target / "directory").glob("*.yaml")):
-            text = path.read_text(encoding="utf-8")
-            if pattern.search(text):
-                new = old + " (renamed)"
-                path.write_text(pattern.sub(lambda m: m.group(1) + new + m.group(2), text, count=1),
-                                encoding="utf-8")
-                return target, service.id, old, new
-    raise AssertionError("no service name found in content/directory to change")
 
 
 def wait_saved(page):
@@ -301,48 +282,6 @@ def test_a_failed_download_keeps_the_saved_version(browser, phone_profile, own_s
     page.goto(own_server.url + "/en/about/")
     assert page.locator("h1").first.text_content() == "About Mitta"
     context.close()
-
-
-class CountingProxy:
-    """Stands between the phone and the server and counts every byte the server sends: status
-    lines, headers and bodies as they travel, whoever asked (page or service worker)."""
-
-    def __init__(self, port):
-        self.target = port
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
-        self.received = 0
-        self.lock = threading.Lock()
-        threading.Thread(target=self.accept, daemon=True).start()
-
-    def accept(self):
-        while True:
-            try:
-                phone, _ = self.listener.accept()
-            except OSError:
-                return
-            server = socket.create_connection(("127.0.0.1", self.target))
-            threading.Thread(target=self.pipe, args=(phone, server, False), daemon=True).start()
-            threading.Thread(target=self.pipe, args=(server, phone, True), daemon=True).start()
-
-    def pipe(self, source, sink, count):
-        try:
-            while data := source.recv(65536):
-                if count:
-                    with self.lock:
-                        self.received += len(data)
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (source, sink):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-
-    def close(self):
-        self.listener.close()
 
 
 @pytest.mark.parametrize("locale", ["km", "en"])
