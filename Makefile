@@ -44,9 +44,10 @@ check: setup
 bench: setup-test
 	$(PY) scripts/bench.py
 
-font:
+# Remake the Khmer font subset from the upstream TTF (static/fonts/README.md says more).
+font: $(VENV)/.installed
 	test -x $(VENV)/bin/pyftsubset || $(PY) -m pip install --quiet -e '.[font]'
-	$(PY) scripts/subset_font.py
+	$(PY) scripts/subset_font.py --bold
 
 clean:
 	rm -rf $(VENV) test-artifacts
