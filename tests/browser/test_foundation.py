@@ -105,3 +105,13 @@ def test_no_accessibility_violations(phone, live_server, locale, artifacts):
     found = violations(phone, [f"{live_server.url}/{locale}{path}" for path in PAGES])
     (artifacts / f"axe-{locale}.json").write_text(json.dumps(found, indent=1, ensure_ascii=False))
     assert not found
+
+
+def test_dark_theme_has_no_accessibility_violations(browser, phone_profile, live_server):
+    # Night use: colour contrast must hold in the dark theme too.
+    context = browser.new_context(**phone_profile, color_scheme="dark")
+    page = context.new_page()
+    paths = ["/km/", "/en/emergency/", "/en/province/pursat/hiv-treatment/", "/km/safety/", "/en/guide/"]
+    found = violations(page, [live_server.url + p for p in paths])
+    context.close()
+    assert not found
