@@ -69,8 +69,14 @@ async function save(locale) {
       Promise.all(paths.map((path) => oneFile(path, PACK.files[path]))),
     ]);
     const cache = await caches.open(name);
-    await Promise.all(texts.concat(files.map((r, i) => [paths[i], r])).map(([path, r]) => cache.put(path, r)));
-    await cache.put(DONE, new Response(JSON.stringify({locale, savedAt: Date.now()}),
+    // The size is counted once here, so showing "Saved — N KB" never rereads the whole pack.
+    let bytes = 0;
+    await Promise.all(texts.concat(files.map((r, i) => [paths[i], r])).map(async ([path, r]) => {
+      const body = await r.blob();
+      bytes += body.size;
+      await cache.put(path, new Response(body, {headers: r.headers}));
+    }));
+    await cache.put(DONE, new Response(JSON.stringify({locale, savedAt: Date.now(), bytes}),
                                        {headers: {'Content-Type': 'application/json'}}));
   } catch (error) {
     await caches.delete(name);
@@ -155,11 +161,8 @@ async function status() {
   const saved = {};
   let bytes = 0;
   for (const locale of await savedLocales()) {
-    const cache = await caches.open(cacheName(locale));
-    saved[locale] = await (await cache.match(DONE)).json();
-    for (const request of await cache.keys()) {
-      if (new URL(request.url).pathname !== DONE) bytes += (await (await cache.match(request)).blob()).size;
-    }
+    saved[locale] = await (await caches.match(DONE, {cacheName: cacheName(locale)})).json();
+    bytes += saved[locale].bytes;
   }
   return {version: PACK.version, saved, bytes};
 }

@@ -33,17 +33,31 @@
     return {className: 'button ' + className, text: text, onClick: onClick};
   }
 
+  // A line or button that is already shown stays the same element, so a button keeps its focus
+  // and is never swapped for an identical one under the reader's finger.
   function draw(parts) {
-    box.textContent = '';
-    parts.forEach(function (part) {
+    var keep = {};
+    Array.prototype.forEach.call(box.children, function (node) { keep[node.dataset.key] = node; });
+    var nodes = parts.map(function (part) {
+      var key = part.className + '|' + part.text;
+      if (keep[key]) return keep[key];
       var node = document.createElement(part.onClick ? 'button' : 'p');
+      node.dataset.key = key;
       node.className = part.className;
       node.textContent = part.text;
       if (part.onClick) {
         node.type = 'button';
         node.addEventListener('click', part.onClick);
       }
-      box.appendChild(node);
+      return node;
+    });
+    // Remove what went, then insert what is new: a node that stays is never moved, so it keeps
+    // its focus.
+    Array.prototype.slice.call(box.children).forEach(function (node) {
+      if (nodes.indexOf(node) < 0) node.remove();
+    });
+    nodes.forEach(function (node, i) {
+      if (box.children[i] !== node) box.insertBefore(node, box.children[i] || null);
     });
   }
 
