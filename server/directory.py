@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, jsonify, render_template, request, url_for
 
 from .content.model import CAMBODIA
 from .extensions import cache, content
@@ -11,6 +11,7 @@ from .search import MAX_QUERY, build_index, search as run_search
 from .sitemap import page_urls
 
 bp = Blueprint("directory", __name__, url_prefix="/<locale>")
+
 
 def now() -> dt.datetime:
     """The clock, replaceable in tests (config CLOCK) to check open-now at fixed times."""
@@ -22,12 +23,6 @@ def today() -> dt.date:
     return now().astimezone(CAMBODIA).date()
 
 
-def emergency_services():
-    """The "help now" numbers, in the order the content gives them (emergency_rank): the
-    safest calls first, the police last, because calling the police can itself be a risk."""
-    return content().emergency_services
-
-
 def page_cache(view):
     # Open-now and the "may be out of date" badge depend on the clock, so rendered directory
     # pages are kept for a minute only; the phone recomputes both anyway (static/js/directory.js).
@@ -36,13 +31,15 @@ def page_cache(view):
 
 @bp.app_context_processor
 def directory_helpers():
-    return {"now": now, "today": today, "emergency_services": emergency_services, "model": content}
+    return {"now": now, "today": today, "model": content}
 
 
 @bp.route("/emergency/")
 @page_cache
 def emergency():
-    return render_template("directory/emergency.html", services=emergency_services())
+    # In the order the content gives (emergency_rank): the safest calls first, the police last,
+    # because calling the police can itself be a risk.
+    return render_template("directory/emergency.html", services=content().emergency_services)
 
 
 @bp.route("/province/<slug>/")
@@ -108,29 +105,20 @@ def search():
     query = request.args.get("q", "")
     if len(query) > MAX_QUERY:
         abort(414)
-    results = run_search(_index(_locale()), query) if query.strip() else []
+    results = run_search(_index(g.locale), query) if query.strip() else []
     return render_template("directory/search.html", query=query, results=results)
-
-
-def _locale():
-    from flask import g
-    return g.locale
 
 
 @bp.route("/search-index.json")
 def search_index():
     """The same index, for search as you type on the phone, offline too."""
-    fields = ("kind", "title", "summary", "url", "names", "terms")
-    response = jsonify([{k: d[k] for k in fields} for d in _index(_locale())])
-    return response
+    return jsonify(_index(g.locale))
 
 
 @page_urls.register
 def directory_urls(locale):
     model = content()
-    urls = [url_for("directory.emergency", locale=locale),
-            url_for("directory.search", locale=locale),
-            url_for("directory.search_index", locale=locale)]
+    urls = []  # emergency, search and the search index take no parameters: sitemap finds them
     for p in model.provinces:
         urls.append(url_for("directory.province", locale=locale, slug=p.slug))
         # A province with services of its own has a page per category; one without shows the

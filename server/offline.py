@@ -31,7 +31,6 @@ from babel.dates import get_date_format, get_month_names
 from flask import (Blueprint, Response, abort, current_app, g, jsonify, redirect, render_template,
                    request, url_for)
 from flask_babel import force_locale, gettext as _
-from werkzeug.exceptions import HTTPException
 
 from .i18n import LOCALES, negotiate
 from .paths import SERVICE_WORKER_DIR, STATIC_DIR
@@ -59,13 +58,7 @@ def _app_files(locale):
     files += [url_for(endpoint, locale=other) for other in LOCALES
               for endpoint in ("offline.offline_page", "offline.messages")]
     # Quick exit's neutral page (no locale) must open offline too.
-    adapter = current_app.url_map.bind("localhost")
-    try:
-        adapter.match("/weather/", method="GET")
-        files.append("/weather/")
-    except HTTPException:
-        pass
-    return files
+    return files + [url_for("safety.neutral")]
 
 
 # ---------------------------------------------------------------- the pack

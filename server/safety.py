@@ -6,12 +6,12 @@ a plain link to the configured neutral site, so it works without JavaScript too.
 """
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import force_locale, gettext as _
 
+from .extensions import content
 from .i18n import LOCALES
 from .pages import page_cache
-from .sitemap import page_urls
 
 bp = Blueprint("safety", __name__)
 
@@ -38,9 +38,8 @@ def quick_exit_context():
 @bp.route("/<locale>/safety/")
 @page_cache
 def safety():
-    article = f"/{g.locale}/guide/{GUIDE_ARTICLE}/"
-    # Link the guidance article only once it exists, so the page never leads to a 404.
-    guide = article if article in page_urls(g.locale) else None
+    # Link the guidance article only where the content has it, so the page never leads to a 404.
+    guide = url_for("guide.article", slug=GUIDE_ARTICLE) if content().article(GUIDE_ARTICLE) else None
     return render_template("safety.html", guide_url=guide)
 
 

@@ -9,7 +9,7 @@ import sys
 
 from waitress import create_server
 
-from . import create_app, errors
+from . import create_app, errors, offline
 from .content import ContentError
 
 
@@ -23,6 +23,10 @@ def main():
         # Refuse to serve part of the content: say what is wrong and stop.
         print("Mitta will not start: the content has problems.\n" + str(error), file=sys.stderr)
         sys.exit(1)
+    # The offline pack is built before the first visitor, who then does not wait for it; a page
+    # that cannot be rendered stops the start here instead of failing on a phone.
+    with app.app_context():
+        offline.pack()
     print(f"Mitta is serving on http://{host}:{port}/", flush=True)
     # ident="" keeps the server name out of every response.
     server = create_server(app, host=host, port=port, ident="", threads=8,

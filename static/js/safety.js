@@ -5,7 +5,7 @@
 (function () {
   "use strict";
   var root = document.documentElement;
-  var THEME_KEY = "theme";
+  var THEME_KEY = "mitta.theme";
 
   // --- Theme: follow the phone unless the person chose one here.
   try {

@@ -205,21 +205,32 @@ def test_switching_language_saves_the_other_language(browser, phone_profile, own
     context.close()
 
 
-def test_update_shows_a_prompt_and_never_mixes_versions(browser, phone_profile, own_server, tmp_path):
-    content_dir, service_id, old_name, new_name = changed_content(tmp_path)
-    own_server.start()
+def phone_with_english_saved(browser, phone_profile, server):
+    """Start `server`, visit it once in English and wait until the pack is saved."""
+    server.start()
     context = browser.new_context(**phone_profile)
     page = context.new_page()
-    service = f"{own_server.url}/en/service/{service_id}/"
-    page.goto(own_server.url + "/en/")
+    page.goto(server.url + "/en/")
     wait_saved(page)
+    return context, page
+
+
+def republish(server, **env):
+    """The same address, restarted with other settings: a new version is published."""
+    server.stop()
+    server.env.update(env)
+    server.start()
+
+
+def test_update_shows_a_prompt_and_never_mixes_versions(browser, phone_profile, own_server, tmp_path):
+    content_dir, service_id, old_name, new_name = changed_content(tmp_path)
+    context, page = phone_with_english_saved(browser, phone_profile, own_server)
+    service = f"{own_server.url}/en/service/{service_id}/"
     page.goto(service)
     assert page.locator("h1").first.text_content() == old_name
     before = page.evaluate("caches.keys()")
 
-    own_server.stop()
-    own_server.env["MITTA_CONTENT_DIR"] = str(content_dir)
-    own_server.start()  # the same address, new content: a new version is published
+    republish(own_server, MITTA_CONTENT_DIR=str(content_dir))
 
     page.reload()
     button = page.wait_for_selector("#offline-status button.offline-update", timeout=60_000)
@@ -251,17 +262,12 @@ def test_update_shows_a_prompt_and_never_mixes_versions(browser, phone_profile, 
 
 def test_a_failed_download_keeps_the_saved_version(browser, phone_profile, own_server, tmp_path):
     content_dir, service_id, old_name, new_name = changed_content(tmp_path)
-    own_server.start()
-    context = browser.new_context(**phone_profile)
-    page = context.new_page()
-    page.goto(own_server.url + "/en/")
-    wait_saved(page)
+    context, page = phone_with_english_saved(browser, phone_profile, own_server)
     before = page.evaluate("caches.keys()")
 
-    own_server.stop()
-    own_server.env.update(MITTA_CONTENT_DIR=str(content_dir), MITTA_TESTING="true",
-                          MITTA_OFFLINE_TEST_FAIL_PATHS='["/offline-pack/"]')
-    own_server.start()  # new content, but its pages answer 500 when the phone downloads them
+    # New content, but its pages answer 500 when the phone downloads them.
+    republish(own_server, MITTA_CONTENT_DIR=str(content_dir), MITTA_TESTING="true",
+              MITTA_OFFLINE_TEST_FAIL_PATHS='["/offline-pack/"]')
 
     page.goto(f"{own_server.url}/en/service/{service_id}/")
     deadline = time.monotonic() + 30

@@ -147,14 +147,14 @@ def leave_traces(page):
     wait_until_saved(page)
     page.locator("footer [data-theme-toggle]").click()
     page.evaluate("""async () => {
-        localStorage.setItem('province', 'pursat');
+        localStorage.setItem('mitta.province', 'pursat');
         sessionStorage.setItem('last-search', 'clinic');
         await (await caches.open('extra')).put('/en/about/', new Response('copy'));
         await new Promise(done => { const r = indexedDB.open('notes'); r.onsuccess = () => { r.result.close(); done(); }; });
     }""")
     before = page.evaluate(STORAGE)
     assert any(name.startswith("mitta-") for name in before["caches"]) and "extra" in before["caches"]
-    assert {"province", "theme"} <= set(before["local"]) and before["session"]
+    assert {"mitta.province", "mitta.theme"} <= set(before["local"]) and before["session"]
     assert before["databases"] == ["notes"] and before["workers"] == 1
 
 
@@ -246,7 +246,7 @@ def test_dark_theme_follows_the_phone_and_the_choice_is_remembered(browser, phon
     page.goto(live_server.url + "/km/")
     assert page.evaluate("window.themeAtBody") == "light"
     assert page.evaluate(background) == "rgb(255, 255, 255)"
-    assert page.evaluate("localStorage.getItem('theme')") == "light"
+    assert page.evaluate("localStorage.getItem('mitta.theme')") == "light"
     context.close()
 
 
