@@ -1,0 +1,49 @@
+"""The small shared lists every other file refers to: provinces, categories and hotline short codes."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import model as m
+from .reader import Reader, line_of, text_of
+
+
+@dataclass(frozen=True)
+class Taxonomies:
+    provinces: tuple[m.Province, ...]
+    categories: tuple[m.Category, ...]
+    short_codes: frozenset[str]
+
+
+def read_taxonomies(r: Reader, root: Path, icons_dir=None) -> Taxonomies:
+    short, _ = r.read(root / "short-codes.yaml", "short-codes.json")
+    return Taxonomies(
+        provinces=tuple(_provinces(r, root / "provinces.yaml")),
+        categories=tuple(_categories(r, root / "categories.yaml", icons_dir)),
+        short_codes=frozenset(s["number"] for s in (short or {}).get("short_codes", [])))
+
+
+def _unique_slugs(r: Reader, path, lines, kind, items):
+    seen = set()
+    for i, item in enumerate(items):
+        if item["slug"] in seen:
+            r.problem(path, line_of(lines, (kind, i, "slug")), f"{kind}[{i}].slug: '{item['slug']}' is used twice")
+        seen.add(item["slug"])
+
+
+def _provinces(r: Reader, path: Path):
+    data, lines = r.read(path, "provinces.json")
+    items = (data or {}).get("provinces", [])
+    _unique_slugs(r, path, lines, "provinces", items)
+    return [m.Province(p["slug"], p["code"], text_of(p["name"]), tuple(p["spellings"]), bool(p.get("featured")))
+            for p in items]
+
+
+def _categories(r: Reader, path: Path, icons_dir):
+    data, lines = r.read(path, "categories.json")
+    items = (data or {}).get("categories", [])
+    _unique_slugs(r, path, lines, "categories", items)
+    for i, c in enumerate(items):
+        if icons_dir and not (Path(icons_dir) / f"{c['icon']}.svg").is_file():
+            r.problem(path, line_of(lines, ("categories", i, "icon")), f"categories[{i}].icon: no icon file {c['icon']}.svg")
+    return [m.Category(c["slug"], text_of(c["name"]), c["icon"]) for c in items]
