@@ -108,7 +108,9 @@ def _service(f: _File, at, svc, org_id, draft, short_codes) -> m.Service:
         f.ref("province", prov, at + ("area", pi), at + ("area",))
     for ref_i, ref in enumerate(svc.get("locations", [])):
         f.ref("location", ref, at + ("locations", ref_i))
-    phones = tuple(_phone(f, at + ("phones", pi), ph, short_codes) for pi, ph in enumerate(svc.get("phones", [])))
+    provenance = _provenance(f, at + ("provenance",), svc["provenance"])
+    phones = tuple(_phone(f, at + ("phones", pi), ph, short_codes, provenance)
+                   for pi, ph in enumerate(svc.get("phones", [])))
     schedules = []
     for hi, h in enumerate(svc.get("schedules", [])):
         if h["opens_at"] >= h["closes_at"]:
@@ -121,17 +123,31 @@ def _service(f: _File, at, svc, org_id, draft, short_codes) -> m.Service:
         documents=text_of(svc.get("documents")), languages=tuple(svc.get("languages", [])),
         safety_note=text_of(svc.get("safety_note")), age_note=text_of(svc.get("age_note")),
         phones=phones, schedules=tuple(schedules), location_ids=tuple(svc.get("locations", [])),
-        provenance=_provenance(f, at + ("provenance",), svc["provenance"]), khmer_draft=draft,
-        emergency_rank=svc.get("emergency_rank"))
+        provenance=provenance, khmer_draft=draft, emergency_rank=svc.get("emergency_rank"),
+        status=svc.get("status", "active"), alert=_alert(f, at + ("alert",), svc.get("alert")))
 
 
-def _phone(f: _File, at, ph, short_codes) -> m.Phone:
+def _phone(f: _File, at, ph, short_codes, provenance: m.Provenance) -> m.Phone:
     f.ref("id", ph["id"], at + ("id",))
     tel = tel_for(ph["number"], short_codes)
     if tel is None:
         f.problem(at + ("number",), f"'{ph['number']}' is not a valid Cambodian phone number or known short code")
+    if ph["confidence"] == "confirmed" and not provenance.checked_on:
+        f.problem(at + ("confidence",), "a confirmed number needs the service's provenance.checked_on and "
+                  "checked_by (who confirmed it, and when); otherwise say plausible")
     return m.Phone(ph["id"], ph["number"], tel or "", bool(ph.get("sms")),
-                   text_of(ph.get("description")), text_of(ph.get("available")))
+                   text_of(ph.get("description")), text_of(ph.get("available")),
+                   ph["confidence"], ph.get("source"))
+
+
+def _alert(f: _File, at, alert) -> m.Alert | None:
+    if not alert:
+        return None
+    until = dt.date.fromisoformat(alert["until"])
+    start = dt.date.fromisoformat(alert["from"]) if alert.get("from") else None
+    if start and start > until:
+        f.problem(at + ("from",), f"{start} is after until ({until})")
+    return m.Alert(text_of(alert["text"]), until, start)
 
 
 def _provenance(f: _File, at, prov) -> m.Provenance:
