@@ -53,7 +53,7 @@ def test_short_codes_dial_bare_and_full_numbers_dial_international(client, app):
 def test_police_carry_their_safety_note_in_both_languages(client, app):
     sid = service_id(app, "117")
     assert "can be risky for sex workers" in text(client.get(f"/en/service/{sid}/"))
-    assert "ប៉ូលីស" in text(client.get(f"/km/service/{sid}/"))
+    assert "ប៉ូលិស" in text(client.get(f"/km/service/{sid}/"))
     assert "can be risky" in text(client.get("/en/emergency/"))
 
 
