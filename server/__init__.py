@@ -30,8 +30,11 @@ def create_app(test_config=None):
         HSTS=False,
         MAX_CONTENT_LENGTH=16 * 1024,
     )
-    app.config.from_prefixed_env("MITTA")
-    if test_config:
+    if test_config is None:
+        # MITTA_QUICK_EXIT_URL=…, MITTA_PUBLIC_URL=… (values are JSON where they parse as JSON).
+        app.config.from_prefixed_env("MITTA")
+    else:
+        # As in Flask's tutorial: a test's app is what the test says, whatever the shell exports.
         app.config.update(test_config)
 
     # Invalid content raises ContentError here: the app refuses to start rather than serve part.
