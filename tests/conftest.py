@@ -1,5 +1,6 @@
 """Fixtures: the app, a test client, a live server (the real WSGI server in its own process) and
 a real Chromium in phone emulation."""
+import datetime as dt
 import os
 import socket
 import subprocess
@@ -9,10 +10,17 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from hypothesis import settings
 
 from server import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
+# Every test app and test server runs on this clock, never the real one: "Checked on", "may be out
+# of date" and "open now" would otherwise change with the calendar. 09:00 in Cambodia, a Tuesday,
+# nine days after the content's newest check.
+TODAY = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -40,7 +48,8 @@ class LiveServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = Path(tmp_dir) / f"server-{self.port}.log"
-        self.env = dict(os.environ, PORT=str(self.port), HOST="127.0.0.1", **(env or {}))
+        self.env = {**os.environ, "PORT": str(self.port), "HOST": "127.0.0.1",
+                    "MITTA_CLOCK": TODAY.isoformat(), **(env or {})}
         self.process = None
 
     def start(self):
@@ -69,9 +78,25 @@ class LiveServer:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
 
+class WholeAnswerClient(FlaskClient):
+    """A test client that reads every answer whole and closes it, as a browser would: a static
+    file's handle is then never left open (pytest makes that ResourceWarning an error)."""
+
+    def open(self, *args, buffered=True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
+Flask.test_client_class = WholeAnswerClient  # every app a test makes, the offline pack's twin too
+
+
+def make_app(config=None):
+    """A test app: TESTING on, the clock pinned to TODAY, and `config` on top."""
+    return create_app({"TESTING": True, "CLOCK": lambda: TODAY, **(config or {})})
+
+
 @pytest.fixture
 def app():
-    return create_app({"TESTING": True})
+    return make_app()
 
 
 @pytest.fixture
@@ -128,3 +153,12 @@ def phone(browser, phone_profile):
 def artifacts():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+# Hypothesis: a short search inside `make test`; `make fuzz` (--hypothesis-profile=fuzz) a long one.
+# No example database: a run never depends on what an earlier run on this machine found.
+settings.register_profile("default", max_examples=5000, deadline=None, database=None,
+                          print_blob=True)
+settings.register_profile("fuzz", parent=settings.get_profile("default"),
+                          max_examples=int(os.environ.get("FUZZ_EXAMPLES", "50000")))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
