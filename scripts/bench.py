@@ -8,9 +8,16 @@ slowed 4x (a cheap Android phone), in a fresh browser profile:
   3. the server stopped, a repeat visit to /km/: first paint and emergency numbers, from the phone.
 Then one side-by-side table. The service worker's own downloads are not throttled by DevTools
 (it is another target), so "pack saved after" is a lower bound; the bytes are exact.
+
+Then the directory at 1x, 10x and 100x today's services (scripts/synthetic.py), each on its own
+server, a fresh phone with the CPU 4x slower and no network throttling: the pack's build time,
+the whole first visit's transfer, the bytes the phone stores (the caches' bodies), and the
+largest single JSON the phone parses (a part of the pack, or the search index).
 """
 import os
+import re
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -20,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from screenshots import chromium, start_server  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from counting_proxy import CountingProxy  # noqa: E402
 
 # DevTools presets: latency in ms, throughput in bytes per second.
@@ -84,10 +92,75 @@ def run(browser, profile):
     return result
 
 
+STORED = """async () => {
+  let bytes = 0;
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) {
+      if (!new URL(request.url).pathname.startsWith('/__mitta/')) bytes += (await (await cache.match(request)).blob()).size;
+    }
+  }
+  return bytes;
+}"""
+
+
+def scale(browser, factor, tmp):
+    from synthetic import make
+    from server import create_app, offline
+    content = make(factor, Path(tmp) / f"content-{factor}x")
+    app = create_app({"CONTENT_DIR": str(content)})
+    started = time.perf_counter()
+    with app.app_context():
+        pack = offline.pack()
+    build = time.perf_counter() - started
+    largest = max([len(p.body) for parts in pack.parts.values() for p in parts] +
+                  [len(page.body) for path, page in pack.pages.items() if path.endswith(".json")])
+    process, url = start_server(env={"MITTA_CONTENT_DIR": str(content)}, wait=600)
+    proxy = CountingProxy(int(url.rsplit(":", 1)[1]))
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+    try:
+        started = time.perf_counter()
+        page.goto(proxy.url + "/km/")
+        page.wait_for_selector("#offline-status .offline-saved, #offline-status .offline-failed", timeout=900_000)
+        saved_after = time.perf_counter() - started
+        status = page.inner_text("#offline-status")
+        time.sleep(0.5)
+        return {"build": build, "transfer": proxy.received, "stored": page.evaluate(STORED),
+                "largest": largest, "saved_after": saved_after, "status": status.splitlines()[0]}
+    finally:
+        context.close()
+        proxy.close()
+        process.kill()
+        process.wait()
+
+
+def scale_table(browser, factors=(1, 10, 100)):
+    with tempfile.TemporaryDirectory() as tmp:
+        results = {f: scale(browser, f, tmp) for f in factors}
+    print(f"\nThe directory grown (scripts/synthetic.py), Khmer, CPU {CPU_SLOWDOWN}x slower, no network throttling\n")
+    print(f"{'':34}" + "".join(f"{str(f) + 'x':>14}" for f in factors))
+    for label, key, fmt in (("pack build time (server)", "build", "{:.1f} s"),
+                            ("first visit incl. pack, transfer", "transfer", "{:,.0f} B"),
+                            ("stored on the phone", "stored", "{:,.0f} B"),
+                            ("largest single JSON parsed", "largest", "{:,.0f} B"),
+                            ("saved after (SW unthrottled)", "saved_after", "{:.1f} s")):
+        print(f"{label:34}" + "".join(f"{fmt.format(results[f][key]):>14}" for f in factors))
+    for f in factors:
+        print(f"Status at {f}x: {results[f]['status']}")
+    print(f"Budgets at 10x: first visit {results.get(10, {}).get('transfer', 0) / 1024:.0f} KB of 400 KB; "
+          f"largest JSON {results.get(10, {}).get('largest', 0) / 1024:.0f} KB of 1024 KB.")
+
+
 def main():
+    factors = tuple(int(f) for f in os.environ.get("BENCH_SCALES", "1,10,100").split(","))
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium(), args=["--no-sandbox", "--disable-gpu"])
         results = {name: run(browser, profile) for name, profile in PROFILES.items()}
+        browser.close()
+        browser = p.chromium.launch(executable_path=chromium(), args=["--no-sandbox", "--disable-gpu"])
+        scale_table(browser, factors)
         browser.close()
     rows = [
         ("Online, cold first visit: first paint", "first_fcp", "{:.2f} s"),

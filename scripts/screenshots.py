@@ -30,15 +30,15 @@ def chromium():
     return None
 
 
-def start_server():
+def start_server(env=None, wait=30):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = dict(os.environ, PORT=str(port), HOST="127.0.0.1")
+    env = dict(os.environ, PORT=str(port), HOST="127.0.0.1", **(env or {}))
     process = subprocess.Popen([sys.executable, "-m", "server.serve"], cwd=ROOT, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
+    for _ in range(wait * 10):
         try:
             urllib.request.urlopen(url + "/en/about/", timeout=1)
             return process, url

@@ -5,18 +5,15 @@ at start-up; invalid content stops the app instead of serving part of it.
 """
 from flask import Flask
 
-from . import compress, directory, errors, guide, i18n, icons, logs, offline, pages, public, safety, security
+from . import assets, compress, directory, errors, guide, i18n, icons, logs, offline, pages, public, safety, security
 from .content import load
 from .extensions import babel, cache
 from .paths import CATEGORY_ICONS, CONTENT_DIR, STATIC_DIR
 
 
 def create_app(test_config=None):
-    app = Flask(
-        __name__,
-        static_folder=STATIC_DIR,
-        static_url_path="/static",
-    )
+    # Static files are served by server/assets.py at content-hashed URLs, not by Flask's folder.
+    app = Flask(__name__, static_folder=None)
     app.config.from_mapping(
         CONTENT_DIR=CONTENT_DIR,
         # One small process serves a province; rendered pages are pure functions of the content
@@ -45,6 +42,7 @@ def create_app(test_config=None):
     app.extensions["content"] = load(app.config["CONTENT_DIR"], icons_dir=CATEGORY_ICONS)
 
     public.init_app(app)
+    assets.init_app(app, STATIC_DIR)
     babel.init_app(app, locale_selector=i18n.select_locale)
     cache.init_app(app)
     i18n.init_app(app)

@@ -1,31 +1,122 @@
 /* Mitta's service worker: keeps every page of the reader's language on the phone.
 
-   The server fills in PACK (server/offline.py): the version, a hash of everything saved; the
-   files fetched one by one (CSS, JS, font, icons), each with the first 16 hex digits of its
-   SHA-256; and where each language's pages are, as one JSON document per language and version.
-   Each version and language is one cache, "mitta-<version>-<locale>", written only once every
-   file has arrived and marked complete last; old versions are deleted when a new one takes over. */
+   Its configuration, PACK, comes from /sw-pack.js, which the server generates from the offline
+   pack (server/pack.py): the version; per language, the parts that hold its pages (JSON documents
+   named by their digest, with about the bytes they take once stored); the static files, each at a
+   URL that names its digest. A changed /sw-pack.js is how the browser learns of a new version.
+
+   Each version and language is one cache, "mitta-<version>-<locale>", read only once its
+   completion marker (DONE) is written, which is written last. Text is stored gzip-compressed
+   (CompressionStream) and decompressed when answered: about a quarter of the bytes. An older
+   version's cache is deleted only when this version has the same language complete, so a
+   language's only complete copy is never lost; until then it keeps answering. */
 'use strict';
 
-const PACK = {"version": "dev", "bundle": "/", "locales": [], "files": {}};
+importScripts('/sw-pack.js');
 
-const PREFIX = 'mitta-';
-const DONE = '/__mitta_saved__';  // written last: a cache without it is not used
-const cacheName = (locale) => `${PREFIX}${PACK.version}-${locale}`;
-const FETCH = {cache: 'no-cache', credentials: 'omit', redirect: 'error'};
+const NAME = /^mitta-([0-9a-f]{16})-([a-z]{2,3})$/;
+const cacheName = (locale) => `mitta-${PACK.version}-${locale}`;
+const DONE = '/__mitta/done';            // {locale, savedAt, checkedAt, bytes, parts}: written last
+const PART = '/__mitta/part/';           // + digest: the paths a saved part held, to reuse them
+const STATE = 'mitta-state';             // a cache of its own: why the last save failed, per language
+const FAILURES = '/__mitta/failures';
+const STORED = 'X-Mitta-Stored';         // "gzip" on a body this worker compressed
+const SAFETY_MARGIN = 1.2;               // headers and keys take room too
+
+class SaveError extends Error {
+  constructor(reason, need) {
+    super(reason);
+    this.reason = reason;  // lost | space | changed | failed: what static/js/offline.js says
+    this.need = need;
+  }
+}
+
+function why(error) {
+  if (error instanceof SaveError) return error;
+  if (error && error.name === 'QuotaExceededError') return new SaveError('space');
+  if (error instanceof TypeError) return new SaveError('lost');  // no answer, or a body cut off
+  return new SaveError('failed');
+}
 
 function localeOf(url) {
   const first = new URL(url, self.location.origin).pathname.split('/')[1];
-  return PACK.locales.includes(first) ? first : null;
+  return first in PACK.locales ? first : null;
 }
 
-async function digest(response) {
-  const hash = await crypto.subtle.digest('SHA-256', await response.clone().arrayBuffer());
+const compressible = (type) => /^text\/|json|javascript/.test((type || '').split(';')[0]);
+
+async function digestOf(bytes) {
+  const hash = await crypto.subtle.digest('SHA-256', bytes);
   return Array.from(new Uint8Array(hash).slice(0, 8), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-function checked(response, what) {
-  if (!response.ok || response.type !== 'basic') throw new Error(`${what}: ${response.status}`);
+const json = (value) => new Response(JSON.stringify(value), {headers: {'Content-Type': 'application/json'}});
+
+// ------------------------------------------------------------------ what is saved
+
+let known = null;  // the complete caches, read again after anything changes them
+async function complete() {
+  if (!known) {
+    known = (async () => {
+      const found = [];
+      for (const name of await caches.keys()) {
+        const match = NAME.exec(name);
+        const mark = match && (await caches.match(DONE, {cacheName: name}));
+        if (mark) found.push(Object.assign(await mark.json(), {name, version: match[1], locale: match[2]}));
+      }
+      return found;
+    })();
+  }
+  return known;
+}
+const forget = () => { known = null; };
+
+// Where to look for a path: this version first, its own language first, then older versions,
+// newest first.
+async function readers(locale) {
+  const rank = (c) => (c.version === PACK.version ? 0 : 2) + (c.locale === locale ? 0 : 1);
+  return (await complete()).slice().sort((a, b) => rank(a) - rank(b) || b.savedAt - a.savedAt);
+}
+
+async function fromSaved(path, locale) {
+  for (const c of await readers(locale)) {
+    const hit = await caches.match(path, {cacheName: c.name, ignoreVary: true});
+    if (hit) {
+      const headers = new Headers(hit.headers);
+      const packed = headers.get(STORED) === 'gzip';
+      headers.delete(STORED);
+      return new Response(packed ? hit.body.pipeThrough(new DecompressionStream('gzip')) : hit.body, {headers});
+    }
+  }
+  return undefined;
+}
+
+// ------------------------------------------------------------------ saving
+
+async function failures() {
+  const found = await caches.match(FAILURES, {cacheName: STATE});
+  return found ? found.json() : {};
+}
+
+async function remember(locale, error) {
+  const all = await failures();
+  if (!error && !(locale in all)) return;
+  if (error) {
+    const before = all[locale] || {attempts: 0};
+    all[locale] = {reason: error.reason, need: error.need, at: Date.now(), attempts: before.attempts + 1,
+                   version: PACK.version};
+  } else {
+    delete all[locale];
+  }
+  await (await caches.open(STATE)).put(FAILURES, json(all));
+}
+
+async function download(url) {
+  // The default cache mode: parts and static files never change under their URL, so a retry
+  // takes what already arrived from the browser's HTTP cache.
+  const response = await fetch(url, {credentials: 'omit', redirect: 'error'});
+  if (response.status === 404) throw new SaveError('changed');
+  if (!response.ok || response.type !== 'basic') throw new SaveError('failed');
   return response;
 }
 
@@ -33,119 +124,160 @@ function checked(response, what) {
 // described the download.
 function headersFrom(response, type) {
   const headers = new Headers(response.headers);
-  ['Content-Encoding', 'Content-Length', 'ETag', 'Vary'].forEach((name) => headers.delete(name));
+  ['Content-Encoding', 'Content-Length', 'ETag', 'Vary', 'Cache-Control'].forEach((h) => headers.delete(h));
   if (type) headers.set('Content-Type', type);
   return headers;
 }
 
-// One file, exactly the bytes the server hashed: copied from an older version's cache if it
-// has not changed, else downloaded (the browser may revalidate its own copy).
-async function oneFile(path, expected) {
-  const old = await caches.match(path, {ignoreVary: true});
-  if (old && (await digest(old)) === expected) return old;
-  const response = checked(await fetch(path, FETCH), path);
-  if ((await digest(response)) !== expected) throw new Error(`${path}: not this version`);
-  return new Response(await response.blob(), {headers: headersFrom(response)});
+async function store(cache, path, body, headers) {
+  let blob = new Blob([body]);
+  if (self.CompressionStream && compressible(headers.get('Content-Type'))) {
+    blob = await new Response(blob.stream().pipeThrough(new CompressionStream('gzip'))).blob();
+    headers.set(STORED, 'gzip');
+  }
+  await cache.put(path, new Response(blob, {headers}));
+  return blob.size;
 }
 
-// Every page of a language in one download. The server answers only for the version it
-// serves, so these pages always belong to PACK.version.
-async function pages(locale) {
-  const response = checked(await fetch(`${PACK.bundle}${locale}.json`, FETCH), locale);
-  const files = await response.json();
-  return Object.keys(files).map((path) => {
-    const [type, body] = files[path];
-    return [path, new Response(body, {headers: headersFrom(response, type)})];
-  });
+async function copy(from, path, cache) {
+  const hit = await caches.match(path, {cacheName: from});
+  const blob = await hit.blob();
+  await cache.put(path, new Response(blob, {headers: hit.headers}));
+  return blob.size;
 }
 
+async function savePart(cache, [url, digest], reusable) {
+  let paths;
+  let bytes = 0;
+  if (reusable[digest]) {
+    paths = await (await caches.match(PART + digest, {cacheName: reusable[digest]})).json();
+    for (const path of paths) bytes += await copy(reusable[digest], path, cache);
+  } else {
+    const response = await download(url);
+    const raw = await response.arrayBuffer();
+    if ((await digestOf(raw)) !== digest) throw new SaveError('changed');
+    const pages = JSON.parse(new TextDecoder().decode(raw));
+    paths = Object.keys(pages);
+    for (const path of paths) {
+      const [type, body] = pages[path];
+      bytes += await store(cache, path, body, headersFrom(response, type));
+    }
+  }
+  await cache.put(PART + digest, json(paths));
+  return bytes;
+}
+
+async function saveFile(cache, url, digest, reusable) {
+  if (reusable[url]) return copy(reusable[url], url, cache);
+  const response = await download(url);
+  const raw = await response.arrayBuffer();
+  if ((await digestOf(raw)) !== digest) throw new SaveError('changed');
+  return store(cache, url, raw, headersFrom(response));
+}
+
+async function roomFor(need) {
+  if (!navigator.storage || !navigator.storage.estimate) return;
+  const {quota, usage} = await navigator.storage.estimate();
+  if (quota - usage < need * SAFETY_MARGIN) throw new SaveError('space', need);
+}
+
+// Everything of one language for this version, into a cache that is read only once complete.
 async function save(locale) {
   const name = cacheName(locale);
   if (await caches.match(DONE, {cacheName: name})) return;
-  const paths = Object.keys(PACK.files);
+  const parts = PACK.locales[locale];
+  const files = Object.entries(PACK.files);
+  // What an older complete version already holds is copied, not downloaded.
+  const reusableParts = {};
+  const reusableFiles = {};
+  for (const c of await complete()) {
+    if (c.version === PACK.version) continue;
+    if (c.locale === locale) c.parts.forEach((digest) => { reusableParts[digest] = c.name; });
+    files.forEach(([url]) => { if (c.files.includes(url)) reusableFiles[url] = c.name; });
+  }
+  const need = parts.reduce((n, p) => n + p[2], 0) + files.reduce((n, [, f]) => n + f[1], 0);
+  await roomFor(need);
+  const cache = await caches.open(name);
   try {
-    const [texts, files] = await Promise.all([
-      pages(locale),
-      Promise.all(paths.map((path) => oneFile(path, PACK.files[path]))),
-    ]);
-    const cache = await caches.open(name);
-    // The size is counted once here, so showing "Saved — N KB" never rereads the whole pack.
     let bytes = 0;
-    await Promise.all(texts.concat(files.map((r, i) => [paths[i], r])).map(async ([path, r]) => {
-      const body = await r.blob();
-      bytes += body.size;
-      await cache.put(path, new Response(body, {headers: r.headers}));
-    }));
-    await cache.put(DONE, new Response(JSON.stringify({locale, savedAt: Date.now(), bytes}),
-                                       {headers: {'Content-Type': 'application/json'}}));
+    const sizes = await Promise.all([
+      (async () => {
+        let n = 0;
+        // One part at a time: a cheap phone holds and parses one part, never the whole pack.
+        for (const part of parts) n += await savePart(cache, part, reusableParts);
+        return n;
+      })(),
+      ...files.map(([url, [digest]]) => saveFile(cache, url, digest, reusableFiles)),
+    ]);
+    sizes.forEach((n) => { bytes += n; });
+    await cache.put(DONE, json({locale, savedAt: Date.now(), bytes, parts: parts.map((p) => p[1]),
+                                files: files.map(([url]) => url)}));
   } catch (error) {
     await caches.delete(name);
-    throw error;
+    const reason = why(error);
+    if (reason.reason === 'space' && !reason.need) reason.need = need;
+    throw reason;
+  } finally {
+    forget();
   }
 }
 
 const saving = {};
 function saveOnce(locale) {
-  saving[locale] = saving[locale] || save(locale).finally(() => { delete saving[locale]; });
+  saving[locale] = saving[locale] || save(locale).then(
+    () => remember(locale, null),
+    (error) => remember(locale, error).then(() => { throw error; }),
+  ).finally(() => { delete saving[locale]; });
   return saving[locale];
 }
 
-// Languages to save: those an earlier version saved, and those of the pages open now.
-async function wanted() {
-  const saved = (await caches.keys()).filter((n) => n.startsWith(PREFIX)).map((n) => n.split('-').pop());
-  const open = await self.clients.matchAll({type: 'window', includeUncontrolled: true});
-  return [...new Set(saved.concat(open.map((c) => localeOf(c.url))))].filter((l) => PACK.locales.includes(l));
-}
-
+// An update saves every language an older version saved before it takes over; if that cannot
+// complete, installing fails and the old version goes on answering.
 self.addEventListener('install', (event) => {
-  event.waitUntil(wanted().then((locales) => Promise.all(locales.map(saveOnce))));
+  event.waitUntil((async () => {
+    const locales = [...new Set((await complete()).map((c) => c.locale))];
+    for (const locale of locales.filter((l) => l in PACK.locales)) await saveOnce(locale);
+  })());
 });
 
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
-    const current = PACK.locales.map(cacheName);
+    forget();
+    const done = await complete();
+    const current = new Set(done.filter((c) => c.version === PACK.version).map((c) => c.locale));
     for (const name of await caches.keys()) {
-      if (name.startsWith(PREFIX) && !current.includes(name)) await caches.delete(name);
+      const match = NAME.exec(name);
+      if (!match || match[1] === PACK.version) continue;
+      const isComplete = done.some((c) => c.name === name);
+      if (!isComplete || current.has(match[2])) await caches.delete(name);
     }
+    forget();
     await self.clients.claim();
   })());
 });
 
-async function fromSaved(path) {
-  for (const locale of PACK.locales) {
-    const hit = await caches.match(path, {cacheName: cacheName(locale), ignoreVary: true});
-    if (hit) return hit;
-  }
-  return undefined;
-}
-
-async function savedLocales() {
-  const found = [];
-  for (const locale of PACK.locales) {
-    if (await caches.match(DONE, {cacheName: cacheName(locale)})) found.push(locale);
-  }
-  return found;
-}
+// ------------------------------------------------------------------ answering
 
 async function offline(url) {
-  const saved = await savedLocales();
+  const saved = await complete();
   if (!saved.length) return Response.error();
-  if (url.pathname === '/') return Response.redirect(`/${saved[0]}/`, 302);
-  const locale = localeOf(url) || saved[0];
-  return (await fromSaved(`/${locale}/offline/`)) || Response.error();
+  const locale = localeOf(url) || (await readers(null))[0].locale;
+  if (url.pathname === '/') return Response.redirect(`/${locale}/`, 302);
+  return (await fromSaved(`/${locale}/offline/`, locale)) || Response.error();
 }
 
 async function answer(request, url) {
-  // A saved page or file is always answered from the saved version, online or not, so a page
-  // and everything it uses come from the same version.
-  const saved = await fromSaved(url.pathname + url.search);
+  // A saved page or file is always answered from a saved version, online or not, so a page and
+  // everything it uses come from the same version.
+  const locale = localeOf(url);
+  const saved = await fromSaved(url.pathname + url.search, locale);
   if (saved) return saved;
   try {
     return await fetch(request);
   } catch (error) {
     if (request.mode !== 'navigate') throw error;
     // Offline: a search (/km/search?q=…) opens the saved search page, which searches on the phone.
-    return (url.search && (await fromSaved(url.pathname))) || offline(url);
+    return (url.search && (await fromSaved(url.pathname, locale))) || offline(url);
   }
 }
 
@@ -157,24 +289,31 @@ self.addEventListener('fetch', (event) => {
   event.respondWith(answer(request, url));
 });
 
+// ------------------------------------------------------------------ talking to the page
+
+// Per language, the copy that answers (this version's, else the newest older one), how much
+// this version needs, and why its last save failed.
 async function status() {
   const saved = {};
   let bytes = 0;
-  for (const locale of await savedLocales()) {
-    saved[locale] = await (await caches.match(DONE, {cacheName: cacheName(locale)})).json();
-    bytes += saved[locale].bytes;
+  for (const c of await readers(null)) {
+    if (saved[c.locale]) continue;
+    saved[c.locale] = {savedAt: c.savedAt, checkedAt: c.checkedAt, bytes: c.bytes, current: c.version === PACK.version};
+    bytes += c.bytes;
   }
-  return {version: PACK.version, saved, bytes};
+  return {version: PACK.version, saved, bytes, failed: await failures()};
 }
 
 // The page has just asked the server and this version is still the newest.
 async function confirmed() {
-  for (const locale of await savedLocales()) {
-    const cache = await caches.open(cacheName(locale));
+  for (const c of await complete()) {
+    if (c.version !== PACK.version) continue;
+    const cache = await caches.open(c.name);
     const mark = await (await cache.match(DONE)).json();
     mark.checkedAt = Date.now();
-    await cache.put(DONE, new Response(JSON.stringify(mark), {headers: {'Content-Type': 'application/json'}}));
+    await cache.put(DONE, json(mark));
   }
+  forget();
 }
 
 // Messages from static/js/offline.js; each answers with the status on the port it was given.
@@ -186,7 +325,7 @@ self.addEventListener('message', (event) => {
   }
   const work = {
     STATUS: () => Promise.resolve(),
-    SAVE: () => (PACK.locales.includes(locale) ? saveOnce(locale) : Promise.resolve()),
+    SAVE: () => (locale in PACK.locales ? saveOnce(locale) : Promise.resolve()),
     CONFIRMED: confirmed,
   }[type];
   if (!work || !event.ports[0]) return;

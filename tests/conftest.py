@@ -51,11 +51,12 @@ class LiveServer:
         self.env = {**os.environ, "PORT": str(self.port), "HOST": "127.0.0.1",
                     "MITTA_CLOCK": TODAY.isoformat(), **(env or {})}
         self.process = None
+        self.command = [sys.executable, "-m", "server.serve"]
 
     def start(self):
         self._log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "server.serve"], cwd=ROOT, env=self.env,
+            self.command, cwd=ROOT, env=self.env,
             stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -2,7 +2,13 @@
 
    Registers the service worker once the page has loaded (so saving never delays the first
    paint), asks it to save this page's language, and shows: saving / saved — N KB / offline since
-   DATE / old-information notice / "New information available — tap to update" / Install.
+   DATE / old-information notice / why saving stopped, with Try again / "New information
+   available — tap to update" / Install.
+
+   A failed save is retried with back-off (1, 4, 16… minutes, at most daily), not on every page;
+   Try again retries at once. New versions are looked for when the app opens and when it comes
+   back to the foreground after an hour; one that is ready is applied at once if the reader has
+   not touched the page yet (as svgomg does), else offered with the update button.
    The words come from /<locale>/offline/messages.json (saved with the pack). Without JavaScript
    or without service workers nothing here runs and every page works as before. */
 (function () {
@@ -12,7 +18,10 @@
 
   var sw = navigator.serviceWorker;
   var locale = document.documentElement.lang;
-  var DAY = 24 * 60 * 60 * 1000;
+  var MINUTE = 60 * 1000;
+  var HOUR = 60 * MINUTE;
+  var DAY = 24 * HOUR;
+  var CHECKED = 'mitta-checked-at';
   var ua = navigator.userAgent;
   var inApp = /FBAN|FBAV|FB_IAB|FBIOS|Messenger|Telegram|\bLine\//i.test(ua);
   var iosSafari = !inApp && /iPhone|iPad|iPod/.test(ua) && /Safari\//.test(ua) &&
@@ -21,6 +30,7 @@
   var state = {words: null, reg: null, status: null, saving: false, unreachable: false, install: null};
   var hadController = Boolean(sw.controller);
   var tapped = false;
+  var touched = false;
   var reloading = false;
 
   function words(key, values) {
@@ -69,6 +79,20 @@
     });
   }
 
+  function kb(bytes) {
+    return new Intl.NumberFormat(locale).format(Math.ceil((bytes || 0) / 1024));
+  }
+
+  function failed() {
+    return state.status && state.status.failed && state.status.failed[locale];
+  }
+
+  // After the n-th failure in a row, wait 4^(n-1) minutes (at most a day) before trying again
+  // by itself: a phone that cannot save is not made to download everything on every page.
+  function mayRetry(failure) {
+    return !failure || Date.now() - failure.at >= Math.min(MINUTE * Math.pow(4, failure.attempts - 1), DAY);
+  }
+
   function savedDate(saved) {
     var mark = saved[locale] || saved[Object.keys(saved)[0]];
     return mark && new Date(mark.checkedAt || mark.savedAt);
@@ -86,13 +110,18 @@
     } else if (state.saving) {
       parts.push(line('offline-saving', words('saving', {})));
     } else if (saved[locale]) {
-      var size = new Intl.NumberFormat(locale).format(Math.round(state.status.bytes / 1024));
-      parts.push(line('offline-saved', words('saved', {size: size})));
+      parts.push(line('offline-saved', words('saved', {size: kb(state.status.bytes)})));
+    }
+    var failure = failed();
+    if (failure && !state.saving) {
+      parts.push(line('offline-failed', failure.reason === 'space' ?
+        words('space', {size: kb(failure.need)}) : words(failure.reason in state.words ? failure.reason : 'failed', {})));
+      parts.push(button('offline-retry', words('retry', {}), retry));
     }
     if (when && Date.now() - when.getTime() > 90 * DAY) {
       parts.push(line('offline-old', words('old', {})));
     }
-    if (state.reg && state.reg.waiting && sw.controller) {
+    if ((state.reg && state.reg.waiting && sw.controller) || state.applied) {
       parts.push(button('offline-update', words('update', {}), update));
     }
     if (state.install) {
@@ -126,9 +155,12 @@
     });
   }
 
-  function saveThisLanguage() {
+  function saveThisLanguage(now) {
     return ask('STATUS').then(function (status) {
-      if (status.saved[locale]) return status;
+      var mine = status.saved[locale];
+      if (mine && mine.current) return status;
+      // Airplane mode: nothing to try; going online tries (the 'online' listener below).
+      if (!navigator.onLine || (!now && !mayRetry(status.failed[locale]))) return status;
       state.saving = true;
       render();
       return ask('SAVE');
@@ -141,14 +173,40 @@
     });
   }
 
-  // Is there a newer version? Also tells us whether the server can be reached.
-  function check() {
+  // Try again: this language's save now, or an update that could not be saved.
+  function retry() {
+    var failure = failed();
+    var active = state.reg && state.reg.active;
+    if (failure && failure.version && state.status && failure.version !== state.status.version && active) {
+      check(true);
+    } else {
+      saveThisLanguage(true);
+    }
+  }
+
+  function lastCheck(value) {
+    try {
+      if (value) window.sessionStorage.setItem(CHECKED, String(value));
+      return Number(window.sessionStorage.getItem(CHECKED)) || 0;
+    } catch (error) {
+      return 0;
+    }
+  }
+
+  // Is there a newer version? Also tells us whether the server can be reached. Runs when the
+  // app opens (the first page of a visit) and when it comes back after an hour, not on every
+  // page: sw.js and its configuration are fresh for an hour in the HTTP cache anyway.
+  function check(now) {
     var reg = state.reg;
     if (!reg || !reg.active) return;
+    if (!now && Date.now() - lastCheck() < HOUR) return;
+    lastCheck(Date.now());
     reg.update().then(function () {
       state.unreachable = false;
+      follow(reg.installing);
       render();
-      if (!reg.installing && !reg.waiting) ask('CONFIRMED');
+      // Confirmed current, or not: the status then also says why a new version failed to save.
+      ask(!reg.installing && !reg.waiting ? 'CONFIRMED' : 'STATUS');
     }, function () {
       state.unreachable = true;
       render();
@@ -158,6 +216,7 @@
   function update() {
     tapped = true;
     if (state.reg && state.reg.waiting) state.reg.waiting.postMessage({type: 'SKIP_WAITING'});
+    else if (state.applied) window.location.reload();
   }
 
   function install() {
@@ -167,16 +226,43 @@
     prompt.prompt();
   }
 
-  function watch(reg) {
-    reg.addEventListener('updatefound', function () {
-      var worker = reg.installing;
-      if (worker) worker.addEventListener('statechange', render);
+  // A new version is ready: apply it at once if the reader has not touched the page yet (the
+  // page reloads as it is), else offer it.
+  function ready() {
+    var reg = state.reg;
+    if (reg && reg.waiting && sw.controller && !touched) update();
+    ask('STATUS');
+  }
+
+  function follow(worker) {
+    if (!worker) return;
+    worker.addEventListener('statechange', function () {
+      // Installed: ready to apply. Redundant: its save failed, and the status says why.
+      if (worker.state === 'installed' || worker.state === 'redundant') ready();
+      render();
     });
   }
 
+  // The browser may have found the new version on its own (it looks on each page while its
+  // copy of sw.js is stale), before this page registered: follow whatever is under way.
+  function watch(reg) {
+    reg.addEventListener('updatefound', function () { follow(reg.installing); });
+    follow(reg.installing);
+    if (reg.waiting) ready();
+  }
+
+  ['pointerdown', 'keydown', 'scroll', 'touchstart'].forEach(function (type) {
+    window.addEventListener(type, function () { touched = true; }, {once: true, passive: true, capture: true});
+  });
+
   sw.addEventListener('controllerchange', function () {
-    // The first claim of a new visitor's page is not an update; later changes are.
-    if ((tapped || hadController) && !reloading) {
+    // The first claim of a new visitor's page is not an update; later changes are. Another tab
+    // may have applied it: a page the reader is using is not reloaded under their finger, it
+    // offers the update instead.
+    if (hadController && !tapped && touched) {
+      state.applied = true;
+      render();
+    } else if ((tapped || hadController) && !reloading) {
       reloading = true;
       window.location.reload();
     }
@@ -192,7 +278,11 @@
     state.install = null;
     render();
   });
-  window.addEventListener('online', check);
+  window.addEventListener('online', function () {
+    check(true);
+    var failure = failed();
+    saveThisLanguage(Boolean(failure && failure.reason === 'lost'));
+  });
   window.addEventListener('offline', render);
   document.addEventListener('visibilitychange', function () {
     if (document.visibilityState === 'visible') check();
@@ -208,12 +298,14 @@
       state.words = w;
       render();
     }).catch(function () {});
-    sw.register('/sw.js', {scope: '/'}).then(function (reg) {
+    // updateViaCache 'all': the browser's own check on each page reads sw.js and its
+    // configuration from the HTTP cache while they are fresh (an hour), so it costs no request.
+    sw.register('/sw.js', {scope: '/', updateViaCache: 'all'}).then(function (reg) {
       state.reg = reg;
       watch(reg);
       render();
-      return saveThisLanguage();
-    }).then(check).catch(function () {});
+      return saveThisLanguage(false);
+    }).then(function () { check(false); }).catch(function () {});
   }
 
   if (document.readyState === 'complete') start();

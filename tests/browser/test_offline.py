@@ -6,7 +6,9 @@ Chromium. Nothing here mocks the network: "offline" is a dead server.
 import hashlib
 import html
 import json
+import math
 import re
+import sys
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -25,22 +27,56 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SAVED = "#offline-status .offline-saved"
+FAILED = "#offline-status .offline-failed"
+RETRY = "#offline-status button.offline-retry"
+UPDATE = "#offline-status button.offline-update"
+BUDGET = 700 * 1024  # stored bytes per language on the phone
 KHMER_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
 
+# Every cache entry: the bytes it holds (its body as stored) and the SHA-256 of what it answers
+# (the body decompressed, where the worker stored it compressed).
 CACHE_SUMMARY = """async () => {
   const out = {};
   for (const name of await caches.keys()) {
     const cache = await caches.open(name);
     out[name] = {};
     for (const request of await cache.keys()) {
-      const body = await (await cache.match(request)).arrayBuffer();
+      const stored = await cache.match(request);
+      const size = (await stored.clone().arrayBuffer()).byteLength;
+      const body = stored.headers.get('X-Mitta-Stored') === 'gzip'
+        ? await new Response(stored.body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer()
+        : await stored.arrayBuffer();
       const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', body));
       out[name][new URL(request.url).pathname] = {
-        size: body.byteLength, sha256: Array.from(hash, (b) => b.toString(16).padStart(2, '0')).join('')};
+        size, sha256: Array.from(hash, (b) => b.toString(16).padStart(2, '0')).join('')};
     }
   }
   return out;
 }"""
+
+
+def worker_pack(client):
+    source = client.get("/sw-pack.js").get_data(as_text=True)
+    return json.loads(re.fullmatch(r"self\.PACK = (.*);\n", source, re.S).group(1))
+
+
+def pack_files(client, pack, locale):
+    """path -> SHA-256 of every file a language saves, as the server has it."""
+    files = {}
+    for url, _, _ in pack["locales"][locale]:
+        for path, (_, body) in client.get(url).get_json().items():
+            files[path] = hashlib.sha256(body.encode()).hexdigest()
+    files.update({p: hashlib.sha256(client.get(p).get_data()).hexdigest() for p in pack["files"]})
+    return files
+
+
+def stored_bytes(entries):
+    return sum(e["size"] for path, e in entries.items() if not path.startswith("/__mitta/"))
+
+
+def an_hour_later(context, page):
+    """The phone's HTTP cache no longer holds sw.js and its configuration as fresh."""
+    context.new_cdp_session(page).send("Network.clearBrowserCache")
 
 
 def text_of(fragment):
@@ -78,13 +114,15 @@ def client():
 
 @pytest.fixture(scope="module")
 def saved_km(browser, phone_profile, tmp_path_factory):
-    """A phone that visited /km/ once and did nothing else; then the server died."""
+    """A phone that visited /km/ once and did nothing else; then the server died, and the phone
+    went into airplane mode."""
     server = LiveServer(tmp_path_factory.mktemp("offline")).start()
     context = browser.new_context(**phone_profile)
     page = context.new_page()
     page.goto(server.url + "/km/")
     saved_text = wait_saved(page)
     server.stop()
+    context.set_offline(True)  # airplane mode: the server is gone and the phone knows it
     yield SimpleNamespace(url=server.url, page=page, saved_text=saved_text, server=server)
     context.close()
 
@@ -168,21 +206,19 @@ def test_offline_status_says_when_it_was_saved(saved_km):
     assert not page.query_selector("#offline-status .offline-old")
 
 
-def test_saved_size_is_what_the_caches_hold(saved_km, client):
+def test_saved_size_is_what_the_caches_hold_and_fits_a_cheap_phone(saved_km, client, artifacts):
     shown = int(re.search(r"([\d,]+) KB", saved_km.saved_text.translate(KHMER_DIGITS)).group(1).replace(",", ""))
-    caches = saved_km.page.evaluate(CACHE_SUMMARY)
+    caches = {name: e for name, e in saved_km.page.evaluate(CACHE_SUMMARY).items() if name != "mitta-state"}
     assert len(caches) == 1 and list(caches)[0].endswith("-km"), caches.keys()
     entries = list(caches.values())[0]
-    held = sum(e["size"] for path, e in entries.items() if path != "/__mitta_saved__")
-    assert shown == round(held / 1024)
-    # And that is exactly the bytes the server has for this version and language.
-    sw = client.get("/sw.js").get_data(as_text=True)
-    pack = json.loads(re.search(r"^const PACK = (.*);$", sw, re.M).group(1))
+    held = stored_bytes(entries)
+    (artifacts / "stored-bytes-km.txt").write_text(f"{held} in {len(entries)} entries\n")
+    assert shown == math.ceil(held / 1024)
+    assert held <= BUDGET, f"the phone stores {held} bytes for Khmer"
+    # And every entry answers exactly the bytes the server has for this version and language.
+    pack = worker_pack(client)
     assert list(caches)[0] == f"mitta-{pack['version']}-km", "the same content gives the same version"
-    files = client.get(f"{pack['bundle']}km.json").get_json()
-    expected = {p: hashlib.sha256(body.encode()).hexdigest() for p, (_, body) in files.items()}
-    expected.update({p: hashlib.sha256(client.get(p).get_data()).hexdigest() for p in pack["files"]})
-    assert {p: e["sha256"] for p, e in entries.items() if p != "/__mitta_saved__"} == expected
+    assert {p: e["sha256"] for p, e in entries.items() if not p.startswith("/__mitta/")} == pack_files(client, pack, "km")
 
 
 def test_switching_language_saves_the_other_language(browser, phone_profile, own_server, client):
@@ -200,6 +236,8 @@ def test_switching_language_saves_the_other_language(browser, phone_profile, own
         time.sleep(0.2)
     assert [n.rsplit("-", 1)[1] for n in names] == ["en", "km"]
     assert names[0].rsplit("-", 1)[0] == names[1].rsplit("-", 1)[0], "one version for both"
+    english = stored_bytes(page.evaluate(CACHE_SUMMARY)[names[0]])
+    assert english <= BUDGET, f"the phone stores {english} bytes for English"
     own_server.stop()
     assert_every_page_opens(page, own_server.url, expected_pages(client, "en"))
     context.close()
@@ -222,71 +260,137 @@ def republish(server, **env):
     server.start()
 
 
-def test_update_shows_a_prompt_and_never_mixes_versions(browser, phone_profile, own_server, tmp_path):
+def faulty(server, fault):
+    """The same address, now behind tests/faulty_server.py with `fault`."""
+    server.command = [sys.executable, str(ROOT / "tests" / "faulty_server.py")]
+    return {"MITTA_FAULT": json.dumps(fault)}
+
+
+def touched_page(context, url):
+    """A page the reader has touched: a new version waits for their tap."""
+    page = context.new_page()
+    page.goto(url)
+    touch(page)
+    return page
+
+
+def touch(page):
+    page.locator("#main").click(position={"x": 1, "y": 1})
+
+
+def check_now(context):
+    """The phone comes back online: offline.js looks for a new version at once."""
+    context.set_offline(True)
+    context.set_offline(False)
+
+
+def log_count(server, pattern):
+    return len(re.findall(pattern, server.log_text()))
+
+
+def test_an_untouched_page_gets_the_correction_at_once(browser, phone_profile, own_server, tmp_path):
     content_dir, service_id, old_name, new_name = changed_content(tmp_path)
     context, page = phone_with_english_saved(browser, phone_profile, own_server)
     service = f"{own_server.url}/en/service/{service_id}/"
-    page.goto(service)
-    assert page.locator("h1").first.text_content() == old_name
-    before = page.evaluate("caches.keys()")
-
     republish(own_server, MITTA_CONTENT_DIR=str(content_dir))
-
-    page.reload()
-    button = page.wait_for_selector("#offline-status button.offline-update", timeout=60_000)
-    assert button.inner_text() == "New information available — tap to update"
-    # Until the tap, every page is still the saved version, whole.
-    assert page.locator("h1").first.text_content() == old_name
-    page.goto(own_server.url + "/en/emergency/")
-    assert new_name not in page.content()
-    page.goto(service)
-    page.wait_for_selector("#offline-status button.offline-update").click()
-    page.wait_for_function("name => document.querySelector('h1').textContent === name", arg=new_name)
-    after = page.evaluate("caches.keys()")
-    assert len(after) == 1 and after != before, (before, after)
-
-    # Every saved file is exactly the new version's: no page is a mix of two.
-    fresh = create_app({"TESTING": True, "CONTENT_DIR": str(content_dir)}).test_client()
-    pack = json.loads(re.search(r"^const PACK = (.*);$", fresh.get("/sw.js").get_data(as_text=True), re.M).group(1))
-    assert after == [f"mitta-{pack['version']}-en"]
-    files = fresh.get(f"{pack['bundle']}en.json").get_json()
-    cached = page.evaluate(CACHE_SUMMARY)[after[0]]
-    for path, (_, body) in files.items():
-        assert cached[path]["sha256"] == hashlib.sha256(body.encode()).hexdigest(), path
-    # And offline too, the new content is what opens.
-    own_server.stop()
-    page.goto(service)
-    assert page.locator("h1").first.text_content() == new_name
+    an_hour_later(context, page)
+    opened = context.new_page()
+    opened.goto(service)  # opening the app: it looks for a new version
+    assert opened.locator("h1").first.text_content() == old_name
+    # Nobody touched the page: the new version is applied and the page reloads by itself.
+    opened.wait_for_function("name => document.querySelector('h1').textContent === name", arg=new_name,
+                             timeout=60_000)
+    assert not opened.query_selector(UPDATE)
     context.close()
 
 
-def test_a_failed_download_keeps_the_saved_version(browser, phone_profile, own_server, tmp_path):
+def test_update_two_languages_and_a_tap_offline(browser, phone_profile, own_server, tmp_path, client):
+    """Both languages saved; a new version is ready while online, the tap comes with no server."""
+    content_dir, service_id, old_name, new_name = changed_content(tmp_path)
+    own_server.start()
+    context = browser.new_context(**phone_profile)
+    first = context.new_page()
+    first.goto(own_server.url + "/km/")
+    wait_saved(first)
+    first.goto(own_server.url + "/en/")
+    wait_saved(first)
+    before = sorted(first.evaluate("caches.keys()"))
+    assert [n.rsplit("-", 1)[1] for n in before] == ["en", "km"]
+    first.close()
+    page = touched_page(context, f"{own_server.url}/en/service/{service_id}/")
+    republish(own_server, MITTA_CONTENT_DIR=str(content_dir))
+    an_hour_later(context, page)
+    check_now(context)
+    button = page.wait_for_selector(UPDATE, timeout=60_000)
+    assert button.inner_text() == "New information available — tap to update"
+    # Until the tap, every page is still the saved version, whole.
+    assert page.locator("h1").first.text_content() == old_name
+    assert new_name not in page.evaluate("fetch('/en/emergency/').then(r => r.text())")
+
+    own_server.stop()
+    page.wait_for_selector(UPDATE).click()  # activates with no server
+    page.wait_for_function("name => document.querySelector('h1').textContent === name", arg=new_name)
+    after = sorted(page.evaluate("caches.keys()"))
+    fresh = create_app({"TESTING": True, "CONTENT_DIR": str(content_dir)}).test_client()
+    pack = worker_pack(fresh)
+    assert after == [f"mitta-{pack['version']}-en", f"mitta-{pack['version']}-km"], (before, after)
+    # Every saved file of both languages is exactly the new version's: no page is a mix of two.
+    cached = page.evaluate(CACHE_SUMMARY)
+    for locale in ("en", "km"):
+        entries = cached[f"mitta-{pack['version']}-{locale}"]
+        assert {p: e["sha256"] for p, e in entries.items() if not p.startswith("/__mitta/")} == pack_files(fresh, pack, locale)
+    assert_every_page_opens(page, own_server.url, expected_pages(fresh, "km"))
+    context.close()
+
+
+WHY = {
+    "cut": "Saving for offline use stopped: the connection was lost.",
+    "corrupt": "Saving for offline use stopped: Mitta changed on the server while saving.",
+}
+
+
+@pytest.mark.parametrize("fault", ["cut", "corrupt"])
+def test_a_failed_update_says_why_and_the_saved_version_answers_every_page(
+        browser, phone_profile, own_server, tmp_path, client, fault):
     content_dir, service_id, old_name, new_name = changed_content(tmp_path)
     context, page = phone_with_english_saved(browser, phone_profile, own_server)
     before = page.evaluate("caches.keys()")
-
-    # New content, but its pages answer 500 when the phone downloads them.
-    republish(own_server, MITTA_CONTENT_DIR=str(content_dir), MITTA_TESTING="true",
-              MITTA_OFFLINE_TEST_FAIL_PATHS='["/offline-pack/"]')
-
-    page.goto(f"{own_server.url}/en/service/{service_id}/")
-    deadline = time.monotonic() + 30
-    while not re.search(r"GET /offline-pack/\w+/en\.json 500", own_server.log_text()):
-        assert time.monotonic() < deadline, "the phone never tried the new version"
-        time.sleep(0.2)
-    while page.evaluate("navigator.serviceWorker.getRegistration().then(r => Boolean(r.installing))"):
-        assert time.monotonic() < deadline, "the new version never finished failing"
-        time.sleep(0.2)
-    assert page.evaluate("navigator.serviceWorker.getRegistration().then(r => Boolean(r.waiting))") is False
-    assert not page.query_selector("#offline-status button.offline-update")
-    assert page.evaluate("caches.keys()") == before, "the broken version left nothing behind"
-    assert page.locator("h1").first.text_content() == old_name
-
+    republish(own_server, MITTA_CONTENT_DIR=str(content_dir), **faulty(own_server, {fault: "/offline-pack/"}))
+    an_hour_later(context, page)
+    opened = context.new_page()
+    opened.goto(f"{own_server.url}/en/service/{service_id}/")
+    assert opened.wait_for_selector(FAILED, timeout=60_000).inner_text() == WHY[fault]
+    assert opened.locator(RETRY).inner_text() == "Try again"
+    assert not opened.query_selector(UPDATE)
+    left = [n for n in opened.evaluate("caches.keys()") if n != "mitta-state"]  # mitta-state: why it failed
+    assert left == before, "the failed version left nothing behind"
+    assert opened.locator("h1").first.text_content() == old_name
     own_server.stop()
-    page.goto(f"{own_server.url}/en/service/{service_id}/")
-    assert page.locator("h1").first.text_content() == old_name
-    page.goto(own_server.url + "/en/about/")
-    assert page.locator("h1").first.text_content() == "About Mitta"
+    assert_every_page_opens(opened, own_server.url, expected_pages(client, "en"))
+    context.close()
+
+
+def test_a_first_save_that_fails_backs_off_and_try_again_saves(browser, phone_profile, own_server, tmp_path):
+    own_server.env.update(faulty(own_server, {"cut": "/offline-pack/"}))
+    own_server.start()
+    context = browser.new_context(**phone_profile)
+    page = context.new_page()
+    page.goto(own_server.url + "/en/")
+    assert page.wait_for_selector(FAILED, timeout=60_000).inner_text() == WHY["cut"]
+    tries = log_count(own_server, r"GET /offline-pack/")
+    assert tries >= 1
+    # Other pages do not try again by themselves: no download on every page.
+    for path in ("/en/about/", "/en/emergency/"):
+        page.goto(own_server.url + path)
+        assert page.wait_for_selector(FAILED).inner_text() == WHY["cut"]
+    assert log_count(own_server, r"GET /offline-pack/") == tries
+    # The server is well again; the tap saves.
+    own_server.stop()
+    own_server.command = LiveServer(tmp_path).command
+    own_server.start()
+    page.locator(RETRY).click()
+    wait_saved(page)
+    assert not page.query_selector(FAILED)
     context.close()
 
 

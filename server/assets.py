@@ -1,0 +1,109 @@
+"""Static files: one declared list, read once at start-up, served at content-hashed URLs.
+
+Templates ask for `url_for('static', filename='css/app.css')` as Flask apps do; `url_defaults`
+turns that into `/static/css/app.<digest>.css`, and the offline pack saves the same declared
+files under the same URLs, so pages and pack can never disagree about which file a page uses.
+A name that is not declared fails the render: nothing is found by reading pages or CSS.
+
+The bytes served are the bytes hashed: each file is held in memory from start-up, so a file
+edited on disk without a restart changes nothing until the restart gives it a new URL. A URL
+names its bytes forever, so serving it `immutable` is a one-line change (CACHE_CONTROL), and a
+precompressed copy (brotli) can live next to `body` in `Asset`.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+
+from flask import Response, abort, request
+
+# Saved on the phone with every language.
+# (A file named in REFERENCES comes before the file that names it.)
+OFFLINE = (
+    "fonts/noto-sans-khmer-subset.woff2", "fonts/noto-sans-khmer-bold-subset.woff2",
+    "css/app.css",
+    "js/safety.js", "js/directory.js", "js/offline.js", "js/search.js", "js/guide.js",
+    "icons/favicon-32.png", "icons/favicon.ico", "icons/apple-touch-icon.png",
+    "icons/icon-192.png", "icons/icon-512.png", "icons/icon-maskable-192.png", "icons/icon-maskable-512.png",
+)
+# Served, never saved: the install dialog's screenshots (made by scripts/screenshots.py, optional).
+ONLINE_ONLY = tuple(f"screenshots/{shot}-{lang}.png" for shot in ("home", "emergency") for lang in ("km", "en"))
+# Files a stylesheet names relative to itself: its text says "../fonts/x.woff2", and the served
+# stylesheet says the hashed name instead. Declared, so a renamed font fails at start-up.
+REFERENCES = {
+    "css/app.css": ("fonts/noto-sans-khmer-subset.woff2", "fonts/noto-sans-khmer-bold-subset.woff2"),
+}
+TYPES = {
+    ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".png": "image/png",
+    ".woff2": "font/woff2", ".ico": "image/vnd.microsoft.icon",
+}
+CACHE_CONTROL = "no-cache"  # issue 13: "public, max-age=31536000, immutable"
+
+
+def digest_of(body: bytes) -> str:
+    """The one digest everything uses: the first 16 hex digits of SHA-256."""
+    return hashlib.sha256(body).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Asset:
+    name: str           # as templates name it: "css/app.css"
+    url: str            # "/static/css/app.<digest>.css"
+    body: bytes
+    content_type: str
+    digest: str
+    offline: bool
+
+
+class Assets:
+    def __init__(self, static_dir: str):
+        self.by_name: dict[str, Asset] = {}
+        for name in OFFLINE:
+            self._add(static_dir, name, offline=True)
+        for name in ONLINE_ONLY:
+            if os.path.exists(os.path.join(static_dir, name)):
+                self._add(static_dir, name, offline=False)
+        self.by_url = {a.url: a for a in self.by_name.values()}
+
+    def _add(self, static_dir, name, offline):
+        with open(os.path.join(static_dir, name), "rb") as f:
+            body = f.read()
+        for ref in REFERENCES.get(name, ()):
+            relative = os.path.relpath(ref, os.path.dirname(name)).encode()
+            if relative not in body:
+                raise RuntimeError(f"static/{name} no longer names {relative.decode()}")
+            body = body.replace(relative, os.path.relpath(self.by_name[ref].url, os.path.dirname("/static/" + name)).encode())
+        stem, ext = os.path.splitext(name)
+        digest = digest_of(body)
+        self.by_name[name] = Asset(name, f"/static/{stem}.{digest[:10]}{ext}", body, TYPES[ext], digest, offline)
+
+    def url(self, name: str) -> str:
+        if name not in self.by_name:
+            raise KeyError(f"static/{name} is not declared in server/assets.py")
+        return self.by_name[name].url
+
+    def offline(self) -> list[Asset]:
+        return [a for a in self.by_name.values() if a.offline]
+
+
+def respond(asset: Asset) -> Response:
+    response = Response(asset.body, content_type=asset.content_type)
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    response.set_etag(asset.digest)
+    return response.make_conditional(request)
+
+
+def init_app(app, static_dir):
+    assets = app.extensions["assets"] = Assets(static_dir)
+
+    def static(filename):
+        asset = assets.by_url.get("/static/" + filename)
+        return respond(asset) if asset else abort(404)
+
+    app.add_url_rule("/static/<path:filename>", endpoint="static", view_func=static)
+
+    @app.url_defaults
+    def hashed_name(endpoint, values):
+        if endpoint == "static" and "filename" in values:
+            values["filename"] = assets.url(values["filename"]).removeprefix("/static/")

@@ -1,0 +1,136 @@
+"""The offline pack: what a phone saves so that every page of its language opens without a
+connection. Plain Python, no Flask: `build()` takes the loaded content model, the declared static
+files (server/assets.py) and a function that renders one path, and returns an immutable `Pack`;
+server/offline.py serves it, and a static export could write it to disk as it is.
+
+The pack's **version** is the only version there is: a hash of every saved byte and of the service
+worker's source. Pages travel in **parts**: JSON documents of at most PART_LIMIT bytes, named by
+the hash of their bytes, so a part's URL never changes meaning (served immutable), a retry comes
+from the browser's HTTP cache, a phone never parses more than PART_LIMIT at once, and an update
+fetches only the parts that changed (the worker copies the others from the old version).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import zlib
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from .assets import Asset, digest_of
+from .content.model import CAMBODIA
+
+PART_LIMIT = 256 * 1024
+
+
+def compressible(content_type: str) -> bool:
+    """What the worker stores gzip-compressed (sw.js `compressible` says the same)."""
+    mime = content_type.split(";")[0].strip()
+    return mime.startswith("text/") or mime.endswith("json") or mime.endswith("javascript")
+
+
+def stored_size(content_type: str, body: bytes) -> int:
+    """About what the phone keeps for one file: the worker stores text through
+    CompressionStream('gzip'), which is zlib's default level with a gzip header."""
+    if not compressible(content_type):
+        return len(body)
+    packer = zlib.compressobj(6, zlib.DEFLATED, 31)
+    return len(packer.compress(body) + packer.flush())
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    content_type: str
+    body: bytes
+
+
+@dataclass(frozen=True)
+class Part:
+    digest: str
+    body: bytes           # {"path": [content type, text], …}
+    paths: tuple[str, ...]
+    stored: int           # about what its pages take on the phone
+
+    @property
+    def url(self) -> str:
+        return f"/offline-pack/{self.digest}.json"
+
+
+@dataclass(frozen=True)
+class Pack:
+    version: str
+    pages: dict[str, Page]
+    files: dict[str, Asset]          # URL -> static file, the same for every language
+    parts: dict[str, tuple[Part, ...]]  # locale -> its parts
+    worker_source: str
+    clock: dt.datetime               # the time every page was rendered at
+
+    def part(self, digest: str) -> Part | None:
+        return next((p for parts in self.parts.values() for p in parts if p.digest == digest), None)
+
+    def stored(self, locale: str) -> int:
+        return sum(p.stored for p in self.parts[locale]) + sum(
+            stored_size(f.content_type, f.body) for f in self.files.values())
+
+    def config(self) -> dict:
+        """What the service worker needs, as the JSON of /sw-pack.js."""
+        return {
+            "version": self.version,
+            "locales": {locale: [[p.url, p.digest, p.stored] for p in parts]
+                        for locale, parts in self.parts.items()},
+            "files": {url: [f.digest, stored_size(f.content_type, f.body)] for url, f in sorted(self.files.items())},
+        }
+
+
+def content_day(model) -> dt.datetime:
+    """Noon (Cambodia) on the newest date anyone checked the content: the pack's fixed clock, so
+    "open now" and "may be out of date" cannot change its bytes (the phone recomputes both)."""
+    dates = [s.provenance.checked_on for s in model.services if s.provenance.checked_on]
+    dates += [a.reviewed_on for a in model.articles if a.reviewed_on]
+    day = max(dates, default=dt.date(2026, 1, 1))
+    return dt.datetime.combine(day, dt.time(12), tzinfo=CAMBODIA)
+
+
+def split(pages: list[Page]) -> list[Part]:
+    """Pages in path order, cut into parts of at most PART_LIMIT bytes (a bigger page alone)."""
+    parts, entries, size = [], [], 2
+
+    def close():
+        if entries:
+            body = ("{" + ",".join(text for _, text in entries) + "}").encode()
+            stored = sum(stored_size(page.content_type, page.body) for page, _ in entries)
+            parts.append(Part(digest_of(body), body, tuple(p.path for p, _ in entries), stored))
+
+    for page in pages:
+        text = json.dumps(page.path) + ":" + json.dumps(
+            [page.content_type, page.body.decode("utf-8")], ensure_ascii=False, separators=(",", ":"))
+        if entries and size + len(text.encode()) + 1 > PART_LIMIT:
+            close()
+            entries, size = [], 2
+        entries.append((page, text))
+        size += len(text.encode()) + 1
+    close()
+    return parts
+
+
+def build(model, files: Iterable[Asset], locales: Iterable[str], paths: Callable[[str], Iterable[str]],
+          render: Callable[[str, dt.datetime], tuple[str, bytes]], worker_source: str) -> Pack:
+    """`paths(locale)`: every generated path a language saves (pages, JSON, manifest…);
+    `render(path, clock)`: (content type, body) of that path as the app answers it at `clock`."""
+    clock = content_day(model)
+    pages, parts = {}, {}
+    for locale in locales:
+        wanted = sorted(set(paths(locale)))
+        for path in wanted:
+            if path not in pages:
+                pages[path] = Page(path, *render(path, clock))
+        parts[locale] = tuple(split([pages[p] for p in wanted]))
+    files = {f.url: f for f in files}
+    version = hashlib.sha256(worker_source.encode())
+    for path, page in sorted(pages.items()):
+        version.update(f"{path} {digest_of(page.body)}\n".encode())
+    for url, file in sorted(files.items()):
+        version.update(f"{url} {file.digest}\n".encode())
+    return Pack(version.hexdigest()[:16], pages, files, parts, worker_source, clock)
