@@ -149,6 +149,22 @@ def phone(browser, phone_profile):
     context.close()
 
 
+@pytest.fixture
+def narrow_phone(browser, phone_profile):
+    """A page on the narrowest phone we support: 320 px wide."""
+    context = browser.new_context(**dict(phone_profile, viewport={"width": 320, "height": 640}))
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def phone_without_javascript(browser, phone_profile):
+    """A page on a phone with JavaScript turned off: everything must still work."""
+    context = browser.new_context(**phone_profile, java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture(scope="session")
 def artifacts():
     ARTIFACTS.mkdir(exist_ok=True)

@@ -111,6 +111,7 @@ def test_no_input_gets_a_5xx_is_reflected_or_poisons_a_page(path, query, sent, m
     status, answer = response.status_code, response.get_data()
     assert status < 500, (status, path, query, sent, method)
     assert MARK not in answer.lower(), "input came back as markup"
+    assert "Set-Cookie" not in response.headers
 
     # One access line, in its fixed format, never with the query.
     assert len(ACCESS.lines) == 1 and LOG_LINE.fullmatch(ACCESS.lines[0]), ACCESS.lines
