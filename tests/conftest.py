@@ -104,6 +104,12 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture
+def runner(app):
+    """Flask's CLI runner: `runner.invoke(command, args)` runs a command as `flask` would."""
+    return app.test_cli_runner()
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     server = LiveServer(tmp_path_factory.mktemp("live")).start()
