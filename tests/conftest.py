@@ -54,8 +54,10 @@ class LiveServer:
 
     def start(self):
         self._log = open(self.log_path, "ab")
+        # With FAULT_PATHS, the same server with some paths failing (tests/faults.py).
+        command = [str(ROOT / "tests" / "faults.py")] if "FAULT_PATHS" in self.env else ["-m", "server.serve"]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "server.serve"], cwd=ROOT, env=self.env,
+            [sys.executable, *command], cwd=ROOT, env=self.env,
             stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
