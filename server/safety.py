@@ -72,7 +72,10 @@ def from_our_pages():
         # believe it only from a browser that also says where the request came from.
         return site is not None
     ours = {request.host, urlsplit(current_app.config["PUBLIC_URL"]).netloc}
-    return urlsplit(origin).netloc in ours
+    try:
+        return urlsplit(origin).netloc in ours
+    except ValueError:  # not a URL at all ("http://[")
+        return False
 
 
 @page_cache

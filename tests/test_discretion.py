@@ -203,6 +203,7 @@ def test_remove_without_javascript_asks_the_browser_to_forget_everything(client)
     ({"Origin": "https://evil.example"}, 403),                               # no Sec-Fetch-Site
     ({"Origin": "https://localhost.evil.example", "Sec-Fetch-Site": "same-origin"}, 403),
     ({"Origin": "null"}, 403),
+    ({"Origin": "http://["}, 403),                                           # not even a URL
     ({"Origin": "http://localhost", "Sec-Fetch-Site": "same-site"}, 403),
 ])
 def test_remove_checks_origin_as_well_as_sec_fetch_site(client, headers, status):

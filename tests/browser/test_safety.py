@@ -137,7 +137,7 @@ def test_a_page_back_from_the_back_forward_cache_starts_afresh(playwright_instan
     page.get_by_role("link", name="Privacy", exact=True).click()
     page.wait_for_url(site.url + "/en/privacy/")
     page.go_back(wait_until="commit")  # a page from the cache fires no load event
-    page.wait_for_function("window.fromCache !== undefined")
+    page.wait_for_function("() => window.fromCache !== undefined")  # a function: our CSP forbids eval
     assert page.evaluate("window.fromCache"), "the page did not come from the back/forward cache"
     assert status_line(page) is None
     page.keyboard.press("Shift")  # press one again, not three
