@@ -43,9 +43,10 @@ def examples(app):
                     if rule.arguments else [url_for(rule.endpoint)]
         for locale in LOCALES:
             urls += page_urls(locale) + offline.offline_files(locale)
-            urls.append(url_for("offline.bundle", version=offline.pack().version, locale=locale))
+            urls += [url_for("offline.part", digest=p.digest) for p in offline.pack().parts[locale]]
             urls.append(url_for("offline.manifest", lang=locale))
         urls.append(url_for("static", filename="css/app.css"))
+        urls.append(url_for("offline.worker_config"))
     adapter = app.url_map.bind("localhost")
     found = {}
     for url in dict.fromkeys(urls):

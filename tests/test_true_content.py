@@ -98,10 +98,10 @@ def test_a_doubtful_number_appears_on_no_page_in_no_search_and_in_no_share_text(
 
 def test_the_offline_pack_holds_no_doubtful_number(any_app):
     client = any_app.test_client()
-    source = client.get("/sw.js").get_data(as_text=True)
-    pack = json.loads(re.search(r"^const PACK = (.*);$", source, re.M).group(1))
+    source = client.get("/sw-pack.js").get_data(as_text=True)
+    pack = json.loads(re.search(r"^self\.PACK = (.*);$", source, re.M).group(1))
     for locale in LOCALES:
-        bundle = client.get(f"{pack['bundle']}{locale}.json").get_data(as_text=True)
+        bundle = "".join(client.get(url).get_data(as_text=True) for url, _digest, _size in pack["locales"][locale])
         assert len(bundle) > 50_000
         for _, phone in any_app.extensions["content"].doubtful_phones:
             assert not [f for f in spellings(phone.number, phone.tel) if f in bundle], (phone.number, locale)
