@@ -12,6 +12,8 @@ from test_offline import wait_saved
 pytestmark = pytest.mark.browser
 ICT = dt.timezone(dt.timedelta(hours=7))
 
+# The saved pages as the phone shows them: listed from the caches, read through the service worker
+# (the server is gone), which answers them as saved (compressed) and unpacks them.
 SAVED_PAGES = """async (locale) => {
   const out = {};
   for (const name of await caches.keys()) {
@@ -19,7 +21,7 @@ SAVED_PAGES = """async (locale) => {
     const cache = await caches.open(name);
     for (const request of await cache.keys()) {
       const path = new URL(request.url).pathname;
-      if (path.startsWith('/' + locale + '/')) out[path] = await (await cache.match(request)).text();
+      if (path.startsWith('/' + locale + '/')) out[path] = await (await fetch(path)).text();
     }
   }
   return out;
