@@ -5,7 +5,7 @@ at start-up; invalid content stops the app instead of serving part of it.
 """
 from flask import Flask
 
-from . import compress, directory, errors, guide, i18n, icons, logs, offline, pages, safety, security
+from . import compress, directory, errors, guide, i18n, icons, logs, offline, pages, public, safety, security
 from .content import load
 from .extensions import babel, cache
 from .paths import CATEGORY_ICONS, CONTENT_DIR, STATIC_DIR
@@ -29,14 +29,22 @@ def create_app(test_config=None):
         SECRET_KEY=None,
         HSTS=False,
         MAX_CONTENT_LENGTH=16 * 1024,
+        # Absolute links come from here, never from the request (server/public.py).
+        PUBLIC_URL=public.DEFAULT,
+        # None accepts any Host header (pages do not depend on it); a deployment names its own.
+        TRUSTED_HOSTS=None,
     )
-    app.config.from_prefixed_env("MITTA")
-    if test_config:
+    if test_config is None:
+        # MITTA_QUICK_EXIT_URL=…, MITTA_PUBLIC_URL=… (values are JSON where they parse as JSON).
+        app.config.from_prefixed_env("MITTA")
+    else:
+        # As in Flask's tutorial: a test's app is what the test says, whatever the shell exports.
         app.config.update(test_config)
 
     # Invalid content raises ContentError here: the app refuses to start rather than serve part.
     app.extensions["content"] = load(app.config["CONTENT_DIR"], icons_dir=CATEGORY_ICONS)
 
+    public.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     cache.init_app(app)
     i18n.init_app(app)

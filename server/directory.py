@@ -14,8 +14,8 @@ bp = Blueprint("directory", __name__, url_prefix="/<locale>")
 
 
 def now() -> dt.datetime:
-    """The clock, replaceable in tests (config CLOCK) to check open-now at fixed times: a function,
-    or a fixed ISO instant (MITTA_CLOCK=2026-12-01T09:00+07:00 for a test server in its own process)."""
+    """The clock, pinned by config CLOCK in tests: a function, or an ISO date-time such as
+    MITTA_CLOCK=2026-12-01T09:00+07:00 for a server started from the environment."""
     clock = current_app.config.get("CLOCK")
     if isinstance(clock, str):
         return dt.datetime.fromisoformat(clock)

@@ -8,6 +8,7 @@ import logging
 import threading
 
 from flask import current_app, g, render_template, request, url_for
+from flask.globals import request_ctx
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import parse_accept_header
@@ -24,11 +25,15 @@ def _locale_from_path():
     return first if first in LOCALES else negotiate()
 
 
-def _home_in(locale):
+def _home_in(locale, keep=None):
     return url_for("pages.home", locale=locale)
 
 
 def render_error(error):
+    if request_ctx.url_adapter is None:
+        # The Host header was refused (TRUSTED_HOSTS), so Flask made no URL adapter. Our links are
+        # root-relative: any name builds the same ones.
+        request_ctx.url_adapter = current_app.url_map.bind("localhost")
     if not g.get("locale"):
         g.locale = _locale_from_path()
     page = render_template("error.html", code=error.code, switch_url=_home_in)

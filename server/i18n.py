@@ -50,9 +50,11 @@ def init_app(app):
         return response
 
 
-def switch_url(target):
-    """The same page in the other language (query kept, so a search survives the switch)."""
+def switch_url(target, keep=None):
+    """The same page in the other language: its route and nothing else of the request, because
+    pages are cached by path and one visitor's query must never reach another's page (nor collide
+    with a route argument, or ask url_for for `_external`, `_scheme`…). `keep` is what a page
+    itself chooses to carry over: the search page keeps its `q`."""
     if request.endpoint and request.view_args is not None and g.get("locale"):
-        args = dict(request.view_args, locale=target)
-        return url_for(request.endpoint, **args, **request.args.to_dict())
+        return url_for(request.endpoint, **(keep or {}), **dict(request.view_args, locale=target))
     return url_for("pages.home", locale=target)

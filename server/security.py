@@ -1,7 +1,7 @@
 """Headers that keep a user's visit private and the page unembeddable. No cookies, ever.
 Requests that no page of ours could have sent (oversized, NUL or broken UTF-8) end here with a
 clear 4xx page before any view sees them."""
-from urllib.parse import unquote_to_bytes
+from urllib.parse import unquote_to_bytes, urlsplit, urlunsplit
 
 from flask import abort, request
 
@@ -80,4 +80,16 @@ def init_app(app):
         response.headers.update(headers(app))
         # A cookie would be a trace on a shared phone; nothing we run may set one.
         response.headers.pop("Set-Cookie", None)
+        if "Location" in response.headers:
+            response.headers["Location"] = root_relative(response.headers["Location"])
         return response
+
+
+def root_relative(location):
+    """We never redirect to another site, so a host in Location can only have come from the
+    request's Host header (Werkzeug's added-slash redirect builds one): keep the path alone, with
+    one leading slash, so that `//other.example/` cannot become a link to another site."""
+    parts = urlsplit(location)
+    if not parts.scheme and not parts.netloc and not location.startswith("//"):
+        return location
+    return urlunsplit(("", "", "/" + parts.path.lstrip("/"), parts.query, parts.fragment))

@@ -1,5 +1,6 @@
 """Fixtures: the app, a test client, a live server (the real WSGI server in its own process) and
 a real Chromium in phone emulation."""
+import datetime as dt
 import os
 import socket
 import subprocess
@@ -13,6 +14,10 @@ import pytest
 from server import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
+# Every test app and test server runs on this clock, never the real one: "Checked on", "may be out
+# of date" and "open now" would otherwise change with the calendar. 09:00 in Cambodia, a Tuesday,
+# nine days after the content's newest check.
+TODAY = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -40,7 +45,8 @@ class LiveServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = Path(tmp_dir) / f"server-{self.port}.log"
-        self.env = dict(os.environ, PORT=str(self.port), HOST="127.0.0.1", **(env or {}))
+        self.env = {**os.environ, "PORT": str(self.port), "HOST": "127.0.0.1",
+                    "MITTA_CLOCK": TODAY.isoformat(), **(env or {})}
         self.process = None
 
     def start(self):
@@ -69,9 +75,14 @@ class LiveServer:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
 
+def make_app(config=None):
+    """A test app: TESTING on, the clock pinned to TODAY, and `config` on top."""
+    return create_app({"TESTING": True, "CLOCK": lambda: TODAY, **(config or {})})
+
+
 @pytest.fixture
 def app():
-    return create_app({"TESTING": True})
+    return make_app()
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ import re
 import shutil
 from pathlib import Path
 
-from server import create_app
+from conftest import make_app
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -12,7 +12,7 @@ def changed_content(tmp_path):
     """A copy of content/ with one service renamed: (dir, service id, old name, new name)."""
     target = tmp_path / "content"
     shutil.copytree(ROOT / "content", target)
-    model = create_app({"TESTING": True}).extensions["content"]
+    model = make_app().extensions["content"]
     for service in model.services:
         old = service.name.en
         pattern = re.compile(r'(\ben:\s*"?)' + re.escape(old) + r'("?\s*$)', re.M)

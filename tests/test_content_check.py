@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from server import create_app
+from conftest import make_app
 from server.content import ContentError, load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,7 +158,7 @@ def test_a_future_check_date_is_refused(content_copy):
 def test_the_app_will_not_start_on_broken_content(content_copy):
     break_file(content_copy, POLICE, 'number: "117"', 'number: "12345"')
     with pytest.raises(ContentError):
-        create_app({"CONTENT_DIR": str(content_copy)})
+        make_app({"CONTENT_DIR": str(content_copy)})
 
 
 def test_the_real_server_refuses_to_start_and_says_why(content_copy):

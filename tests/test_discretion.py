@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from server import create_app
+from conftest import make_app
 from server.safety import DEFAULT_EXIT_URL, NEUTRAL_PATH
 from server.sitemap import page_urls
 
@@ -63,7 +63,7 @@ def parse(html):
 @pytest.fixture(scope="module")
 def rendered():
     """Every HTML page of each language, rendered once for the tests of this module."""
-    app = create_app({"TESTING": True})
+    app = make_app()
     client = app.test_client()
     pages = {}
     for locale in ("km", "en"):
@@ -137,10 +137,10 @@ def test_every_page_has_quick_exit_first_in_the_tab_order(rendered, client, loca
 
 
 def test_quick_exit_destination_is_configurable_and_only_http():
-    app = create_app({"TESTING": True, "QUICK_EXIT_URL": "https://weather.example.org/pursat"})
+    app = make_app({"QUICK_EXIT_URL": "https://weather.example.org/pursat"})
     html = app.test_client().get("/en/about/").get_data(as_text=True)
     assert 'href="https://weather.example.org/pursat" rel="noreferrer"' in html
-    app = create_app({"TESTING": True, "QUICK_EXIT_URL": "javascript:alert(1)"})
+    app = make_app({"QUICK_EXIT_URL": "javascript:alert(1)"})
     html = app.test_client().get("/en/about/").get_data(as_text=True)
     assert "javascript:" not in html and f'href="{DEFAULT_EXIT_URL}"' in html
 
@@ -196,10 +196,10 @@ def test_remove_without_javascript_asks_the_browser_to_forget_everything(client)
 
 
 def test_hsts_only_when_configured_and_cross_origin_isolation_headers():
-    plain = create_app({"TESTING": True}).test_client().get("/en/")
+    plain = make_app().test_client().get("/en/")
     assert "Strict-Transport-Security" not in plain.headers
     assert plain.headers["Cross-Origin-Opener-Policy"] == "same-origin"
-    https = create_app({"TESTING": True, "HSTS": True}).test_client().get("/en/")
+    https = make_app({"HSTS": True}).test_client().get("/en/")
     assert https.headers["Strict-Transport-Security"].startswith("max-age=")
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from server import create_app
+from conftest import make_app
 from server.content import ContentError, load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,7 +127,7 @@ def test_the_app_will_not_start_with_a_broken_article(tmp_path, case):
     root = copy_content(tmp_path)
     break_article(root, BREAKS[case][0])
     with pytest.raises(ContentError) as caught:
-        create_app({"TESTING": True, "CONTENT_DIR": str(root)})
+        make_app({"CONTENT_DIR": str(root)})
     assert problems_for(caught.value, PEP)
 
 
@@ -215,7 +215,7 @@ class Markup(HTMLParser):
 def test_script_planted_in_an_article_is_neutralised(tmp_path, locale, visible):
     root = copy_content(tmp_path)
     (root / "guide" / "planted.md").write_text(PLANTED, encoding="utf-8")
-    client = create_app({"TESTING": True, "CONTENT_DIR": str(root)}).test_client()
+    client = make_app({"CONTENT_DIR": str(root)}).test_client()
     for path in (f"/{locale}/guide/planted/", f"/{locale}/guide/"):
         response = client.get(path)
         assert response.status_code == 200

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from a11y import violations
-from conftest import LiveServer
+from conftest import TODAY, LiveServer
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,6 +46,7 @@ def test_one_time_call_notice(phone, live_server):
 
 
 def test_service_page_has_call_sms_and_share(phone, live_server):
+    phone.clock.set_fixed_time(TODAY)  # the phone recomputes "Checked on" from its own clock
     phone.goto(live_server.url + "/en/search?q=1280")
     phone.get_by_role("link", name="Helpline 1280").first.click()
     assert phone.get_by_role("heading", level=1).inner_text() == "Helpline 1280"

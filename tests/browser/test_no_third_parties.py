@@ -4,7 +4,7 @@ breaks the CSP, no cookie is set. (tests/test_discretion.py checks the HTML of e
 for anything that would load from elsewhere; pages of one kind differ only in their text.)"""
 import pytest
 
-from server import create_app
+from conftest import make_app
 from server.safety import NEUTRAL_PATH
 from server.sitemap import page_urls
 
@@ -15,7 +15,7 @@ PER_KIND = 3
 def browse():
     """Up to PER_KIND pages of every kind (endpoint), in both languages, plus the neutral page
     and an error page."""
-    app = create_app({"TESTING": True})
+    app = make_app()
     adapter = app.url_map.bind("localhost")
     chosen, kinds = [], {}
     with app.test_request_context():
