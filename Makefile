@@ -6,13 +6,18 @@ PORT   ?= 8000
 HOST   ?= 127.0.0.1
 export PORT HOST
 
-.PHONY: run test setup setup-test translations extract check bench font clean
+.PHONY: run test fuzz setup setup-test translations extract check bench font clean
 
 run: setup
 	$(PY) -m server.serve
 
 test: setup-test
 	$(PY) -m pytest
+
+# Hostile input against every route for much longer than `make test` does (FUZZ_EXAMPLES=50000
+# by default, a few minutes); prints how many cases it tried.
+fuzz: setup-test
+	$(PY) -m pytest tests/test_fuzz.py -q -p no:logging --hypothesis-profile=fuzz --hypothesis-show-statistics
 
 setup: $(VENV)/.installed translations
 

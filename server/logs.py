@@ -13,9 +13,10 @@ log = logging.getLogger("mitta.access")
 
 
 def clean(path, limit=200):
-    """A path as it may be logged: cut short, and with control characters escaped so that a
-    crafted URL (%0a…) cannot forge a second log line."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in path[:limit])
+    """A path as it may be logged: cut short, with control characters escaped so that a crafted
+    URL (%0a…) cannot forge a second log line, and spaces too, so every line keeps its fields."""
+    return "".join(c if c.isprintable() and c != " " else "\\x20" if c == " " else repr(c)[1:-1]
+                   for c in path[:limit])
 
 
 def init_app(app):

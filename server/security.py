@@ -68,7 +68,10 @@ def check_request(app):
     query = request.environ.get("QUERY_STRING", "").encode("latin-1", "replace")
     if len(path) > MAX_PATH_BYTES or len(query) > app.config.get("MAX_QUERY_BYTES", MAX_QUERY_BYTES):
         abort(414)
-    if _malformed(path, _CONTROL) or _malformed(unquote_to_bytes(query.replace(b"+", b" ")), _QUERY_CONTROL):
+    # A browser percent-encodes what a person types; a raw control byte in the query did not come
+    # from one (and would end up in a redirect's Location header).
+    if (_malformed(path, _CONTROL) or _CONTROL & set(query)
+            or _malformed(unquote_to_bytes(query.replace(b"+", b" ")), _QUERY_CONTROL)):
         abort(400)
 
 

@@ -10,6 +10,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from hypothesis import settings
 
 from server import create_app
 
@@ -73,6 +76,17 @@ class LiveServer:
 
     def log_text(self):
         return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+class WholeAnswerClient(FlaskClient):
+    """A test client that reads every answer whole and closes it, as a browser would: a static
+    file's handle is then never left open (pytest makes that ResourceWarning an error)."""
+
+    def open(self, *args, buffered=True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
+Flask.test_client_class = WholeAnswerClient  # every app a test makes, the offline pack's twin too
 
 
 def make_app(config=None):
@@ -139,3 +153,12 @@ def phone(browser, phone_profile):
 def artifacts():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+# Hypothesis: a short search inside `make test`; `make fuzz` (--hypothesis-profile=fuzz) a long one.
+# No example database: a run never depends on what an earlier run on this machine found.
+settings.register_profile("default", max_examples=5000, deadline=None, database=None,
+                          print_blob=True)
+settings.register_profile("fuzz", parent=settings.get_profile("default"),
+                          max_examples=int(os.environ.get("FUZZ_EXAMPLES", "50000")))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

@@ -1,0 +1,134 @@
+"""Property-based tests (Hypothesis) over every registered route: whatever a client sends (path,
+query keys and values, headers, method), the answer is never a 5xx, never carries the input as
+markup, leaves the cached page as it was, and writes one access line in its fixed format without
+the query. `make test` runs a short bounded search; `make fuzz` a long one that prints how many
+cases it tried (--hypothesis-show-statistics)."""
+import gzip
+import logging
+import re
+from urllib.parse import quote_from_bytes
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from conftest import make_app
+from routes import FLASK_ARGS, HOSTILE_HEADERS, KEPT, examples, route_arguments
+
+APP = make_app()  # one app for the whole search: its cache is what a hostile request could poison
+CLIENT = APP.test_client()
+CLEAN = make_app().test_client()  # the same pages, never sent anything hostile
+EXAMPLES = examples(APP)
+URLS = sorted(url for found in EXAMPLES.values() for url in found)
+MARK = b"<zq-"  # every markup-shaped input starts with it; it must never come back raw
+
+# The access line: method, path, status, size, time; nothing else, nothing with a space in it.
+LOG_LINE = re.compile(r"\S{1,80} /\S* \d{3} (\d+|-)B \d+ms")
+
+
+class Lines(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.lines = []
+
+    def emit(self, record):
+        self.lines.append(record.getMessage())
+
+
+ACCESS = Lines()
+logging.getLogger("mitta.access").addHandler(ACCESS)
+
+NASTY = [
+    b"", b"\x00", b"a\x00b", b"\xff\xfe", b"\xc3\x28", b"\xed\xa0\x80", b"%00", b"%ff%fe", b"%",
+    b"a" * 10240, b"\xe1\x9e\x96" * 300, b"<zq-x>\"'", b"<zq-script>alert(1)</zq-script>",
+    b"javascript:alert(1)", b"//evil.example/", b"https://evil.example", b"../../../etc/passwd",
+    b"..%2f..%2fetc", b"\r\nX-Injected: 1", b"1", b"-1", b"99999999999999999999", b"[]", b"{}", b"null",
+    b"00000000-0000-0000-0000-000000000000", b"pursat", b"km", b"en", b"POST", b"\t", b" ",
+]
+values = st.one_of(st.sampled_from(NASTY), st.binary(max_size=40),
+                   st.text(max_size=40).map(lambda t: t.encode("utf-8")))
+keys = st.one_of(st.sampled_from(route_arguments(APP) + FLASK_ARGS + ["q", "v", "version", "note"]).map(str.encode),
+                 values)
+
+
+def encoded(raw, percent):
+    return quote_from_bytes(raw, safe="").encode() if percent else raw
+
+
+@st.composite
+def queries(draw):
+    """Repeated keys, route argument names and Flask's url_for keywords, raw or percent-encoded."""
+    pairs = draw(st.lists(st.tuples(keys, values, st.booleans()), max_size=6))
+    if pairs and draw(st.booleans()):
+        pairs.append(pairs[0])  # a repeated key
+    return b"&".join(encoded(k, p) + b"=" + encoded(v, p) for k, v, p in pairs)
+
+
+@st.composite
+def paths(draw):
+    """A real page, a real page with one segment replaced, or anything at all."""
+    url = draw(st.sampled_from(URLS)).partition("?")[0]
+    kind = draw(st.sampled_from(["page", "page", "segment", "any"]))
+    if kind == "page":
+        return url.encode()
+    if kind == "segment":
+        parts = url.encode().split(b"/")
+        parts[draw(st.integers(1, max(1, len(parts) - 1)))] = draw(values)
+        return b"/".join(parts)
+    return b"/" + draw(values)
+
+
+latin1 = st.text(st.characters(min_codepoint=0x20, max_codepoint=0xFF), max_size=60)
+headers = st.dictionaries(
+    st.sampled_from(sorted(HOSTILE_HEADERS) + ["Accept-Language", "Accept-Encoding", "If-None-Match",
+                                              "Content-Type", "Range", "Sec-Fetch-Site", "Origin"]),
+    st.one_of(st.sampled_from(list(HOSTILE_HEADERS.values()) + [
+        "", "*", "en;q=x", "km-KH,en;q=0.5", ";;;,,,", "x" * 5000, "a=" + "b" * 20000,
+        "; ".join(f"c{i}=v" for i in range(500)), "gzip, deflate, br", "bytes=0-10", "W/\"x\"",
+        "evil.example:99999", "[::1]", "", "<zq-x>"]), latin1),
+    max_size=6)
+methods = st.sampled_from(["GET", "GET", "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH",
+                           "TRACE", "CONNECT", "PROBE", "get", "M-SEARCH"])
+
+
+def environ(path, query, sent):
+    # As a WSGI server hands them over: PATH_INFO percent-decoded, both as latin-1 text.
+    overrides = {"PATH_INFO": path.decode("latin-1"), "QUERY_STRING": query.decode("latin-1")}
+    for name, value in sent.items():
+        key = name.upper().replace("-", "_")
+        overrides[key if key in ("CONTENT_TYPE",) else "HTTP_" + key] = value
+    return overrides
+
+
+def clean_answer(url):
+    response = CLEAN.get(url)
+    return response.status_code, response.get_data()
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], deadline=None)
+@given(path=paths(), query=queries(), sent=headers, method=methods, body=st.binary(max_size=64))
+def test_no_input_gets_a_5xx_is_reflected_or_poisons_a_page(path, query, sent, method, body):
+    ACCESS.lines.clear()
+    response = CLIENT.open("/", method=method, data=body, environ_overrides=environ(path, query, sent))
+    status, answer = response.status_code, response.get_data()
+    assert status < 500, (status, path, query, sent, method)
+    assert MARK not in answer.lower(), "input came back as markup"
+
+    # One access line, in its fixed format, never with the query.
+    assert len(ACCESS.lines) == 1 and LOG_LINE.fullmatch(ACCESS.lines[0]), ACCESS.lines
+    if query and query not in path:
+        assert query.decode("latin-1") not in ACCESS.lines[0]
+
+    page = path.decode("latin-1")
+    if page in URLS and method == "GET" and status == 200 and "Range" not in sent:
+        kept = KEPT.get(APP.url_map.bind("localhost").match(page)[0])
+        if not kept and "Accept-Language" not in response.vary:
+            # The route alone decides the bytes: the hostile request got the clean page…
+            assert decoded(response) == clean_answer(page)[1]
+    if page in URLS:
+        # …and the page everybody else gets is still the clean one.
+        again = CLIENT.get(page)
+        assert (again.status_code, again.get_data()) == clean_answer(page)
+
+
+def decoded(response):
+    body = response.get_data()
+    return gzip.decompress(body) if response.headers.get("Content-Encoding") == "gzip" else body
