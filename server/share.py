@@ -7,7 +7,7 @@ of plain English). Then whether a number is unchecked, the address, the hours if
 link. Only public numbers (never a doubtful one); the link is PUBLIC_URL's (server/public.py).
 """
 from flask import Blueprint, g, jsonify, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 
 from .directory import day_name
 from .extensions import cache, content
@@ -15,6 +15,7 @@ from .public import public_url
 
 bp = Blueprint("share", __name__, url_prefix="/<locale>")
 
+MAX_PLACES = 2   # a chain of clinics would fill many messages: the link lists every place
 # Punctuation outside the GSM 7-bit alphabet would make an English SMS count in 70-character
 # parts like Khmer; each has a plain equivalent that reads the same.
 PLAIN = str.maketrans({"—": "-", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "..."})
@@ -29,8 +30,11 @@ def share_text(service) -> str:
         lines.append(", ".join(p.number + ("" if p.confidence == "confirmed" else "*") for p in phones))
         if any(p.confidence != "confirmed" for p in phones):
             lines.append("* " + _("Not yet checked — call to confirm"))
-    for loc in (model.location(i) for i in service.location_ids):
+    for loc in (model.location(i) for i in service.location_ids[:MAX_PLACES]):
         lines.append(loc.name(g.locale) + (", " + loc.address(g.locale) if loc.address else ""))
+    more = len(service.location_ids) - MAX_PLACES
+    if more > 0:
+        lines.append(ngettext("%(num)d more place: see the link", "%(num)d more places: see the link", more))
     if service.national and not service.location_ids:
         lines.append(_("Everywhere in Cambodia (by phone)"))
     for s in service.schedules:
