@@ -152,6 +152,7 @@ def test_cards_and_share_texts_open_from_the_saved_copy(browser, phone_profile, 
         card = card_for(model, model.province("pursat"))
         page.goto(server.url + "/km/province/pursat/card/")
         assert page.locator("h1").text_content() == "កាតសម្រាប់បោះពុម្ព"
+        assert page.get_by_role("button", name="បោះពុម្ព").is_visible()
         shown = page.locator(".print-card").first.inner_text()
         assert all(n in shown for n in card_numbers(card))
         words = pdfium.PdfDocument(page.pdf(format="A6"))[0].get_textpage().get_text_range()
@@ -180,6 +181,7 @@ def test_list_share_opens_the_service_share_buttons_and_copy_gives_the_server_te
         expected = json.loads(page.evaluate("fetch('/en/share-texts.json').then(r => r.text())"))[service_id]
         sms = page.locator("a[data-share-fallback]")
         assert sms.is_visible() and sms.get_attribute("href").startswith("sms:?body=")
+        assert not page.locator("button[data-share]").is_visible()   # no share sheet to open
         copy = page.locator("button[data-copy]")
         copy.click()
         page.wait_for_function("() => document.querySelector('button[data-copy]').textContent === 'Copied'")
@@ -206,3 +208,19 @@ def test_card_page_and_open_qr_codes_have_no_accessibility_violations(phone, ser
         if result.violations_count:
             found[path] = [(v["id"], v["help"]) for v in result.response["violations"]]
     assert not found, found
+
+
+def test_without_javascript_only_what_works_shows(browser, phone_profile, server, model):
+    context = browser.new_context(**phone_profile, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{server.url}/en/service/{model.emergency_services[0].id}/")
+        assert page.locator("a[data-share-fallback]").is_visible()
+        assert not page.locator("button[data-share]").is_visible() and not page.locator("button[data-copy]").is_visible()
+        page.locator("details.qr-box summary").click()
+        assert page.locator("details.qr-box svg.qr").is_visible()
+        page.goto(f"{server.url}/en/province/pursat/card/")
+        assert not page.locator("button[data-print]").is_visible()
+        assert page.locator(".print-card").first.is_visible()
+    finally:
+        context.close()
