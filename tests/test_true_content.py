@@ -227,3 +227,9 @@ def test_government_offices_are_no_need_but_listed_on_the_province_page_with_the
     assert names_in_order(province, ["Government offices", "Test social affairs office", "Test warning about detention"])
     for need in small_app.extensions["content"].needs:
         assert office.id not in client.get(f"/en/province/pursat/{need.slug}/").get_data(as_text=True)
+
+
+def test_the_emergency_need_does_not_list_the_emergency_numbers_twice(small_app):
+    page = small_app.test_client().get("/en/province/pursat/emergency/").get_data(as_text=True)
+    assert "No checked service in Pursat yet — nearest:" in page
+    assert page.count('href="tel:119"') == 1 and "Emergency numbers</h2>" not in page

@@ -284,8 +284,11 @@ class Content:
                 if group:
                     groups.append((self.province(slug), group))
             nearest = tuple(groups)
+        # The emergency list closes a page with nothing local to call, unless it is already there
+        # (the "emergency" need lists the same services as national ones).
+        emergency = not local and not {s.id for s in self.emergency_services} <= {s.id for s in national}
         return NeedPage(self.province(province), self.category(category), local,
-                        tuple(s for s in here if not s.callable), nearest, national, emergency=not local)
+                        tuple(s for s in here if not s.callable), nearest, national, emergency)
 
     @property
     def emergency_services(self):
