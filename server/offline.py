@@ -181,7 +181,7 @@ def build(app) -> Pack:
     from . import create_app  # the factory imports this module
 
     pinned = content_day(app.extensions["content"])
-    twin = create_app(dict(app.config, CLOCK=lambda: pinned, OFFLINE_TEST_FAIL_PATHS=None))
+    twin = create_app(dict(app.config, CLOCK=lambda: pinned))
     client = twin.test_client()
     files, locales = {}, {}
 
@@ -376,12 +376,3 @@ def messages():
 
 def init_app(app):
     app.register_blueprint(bp)
-
-    failing = app.config.get("OFFLINE_TEST_FAIL_PATHS")
-    if app.testing and failing:
-        # Tests only (MITTA_TESTING=true): paths starting with these answer 500, like a server
-        # having a bad moment, to show that a failed download never replaces a saved version.
-        @app.before_request
-        def fail_on_purpose():
-            if request.path.startswith(tuple(failing)):
-                abort(500)

@@ -50,12 +50,32 @@ def remove():
     # Without JavaScript (or after it has cleared what it can): the browser itself deletes
     # everything this site stored, the HTTP cache included, then shows the neutral page. (Not the
     # other site: the CSP's form-action 'self' rightly stops a form from being sent elsewhere.)
-    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+    if not from_our_pages():
         abort(403)  # another site may not wipe a person's saved copy
     response = redirect(NEUTRAL_PATH, code=303)
     response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def from_our_pages():
+    """Whether this POST came from one of our own pages: Sec-Fetch-Site (modern browsers) and
+    Origin (older ones too) must each say so when they are sent."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None and site not in ("same-origin", "none"):
+        return False
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True  # a browser too old to send either
+    if origin == "null":
+        # Our pages' no-referrer policy makes a browser send "null" for its own form posts; we
+        # believe it only from a browser that also says where the request came from.
+        return site is not None
+    ours = {request.host, urlsplit(current_app.config["PUBLIC_URL"]).netloc}
+    try:
+        return urlsplit(origin).netloc in ours
+    except ValueError:  # not a URL at all ("http://[")
+        return False
 
 
 @page_cache

@@ -13,12 +13,12 @@ from . import create_app, errors, offline
 from .content import ContentError
 
 
-def main():
+def main(factory=create_app):
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "8000"))
     try:
-        app = create_app()
+        app = factory()
     except ContentError as error:
         # Refuse to serve part of the content: say what is wrong and stop.
         print("Mitta will not start: the content has problems.\n" + str(error), file=sys.stderr)

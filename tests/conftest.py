@@ -54,8 +54,10 @@ class LiveServer:
 
     def start(self):
         self._log = open(self.log_path, "ab")
+        # With FAULT_PATHS, the same server with some paths failing (tests/faults.py).
+        command = [str(ROOT / "tests" / "faults.py")] if "FAULT_PATHS" in self.env else ["-m", "server.serve"]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "server.serve"], cwd=ROOT, env=self.env,
+            [sys.executable, *command], cwd=ROOT, env=self.env,
             stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -104,6 +106,12 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture
+def runner(app):
+    """Flask's CLI runner: `runner.invoke(command, args)` runs a command as `flask` would."""
+    return app.test_cli_runner()
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     server = LiveServer(tmp_path_factory.mktemp("live")).start()
@@ -149,6 +157,22 @@ def phone(browser, phone_profile):
     context.close()
 
 
+@pytest.fixture
+def narrow_phone(browser, phone_profile):
+    """A page on the narrowest phone we support: 320 px wide."""
+    context = browser.new_context(**dict(phone_profile, viewport={"width": 320, "height": 640}))
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def phone_without_javascript(browser, phone_profile):
+    """A page on a phone with JavaScript turned off: everything must still work."""
+    context = browser.new_context(**phone_profile, java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture(scope="session")
 def artifacts():
     ARTIFACTS.mkdir(exist_ok=True)
@@ -157,7 +181,7 @@ def artifacts():
 
 # Hypothesis: a short search inside `make test`; `make fuzz` (--hypothesis-profile=fuzz) a long one.
 # No example database: a run never depends on what an earlier run on this machine found.
-settings.register_profile("default", max_examples=5000, deadline=None, database=None,
+settings.register_profile("default", max_examples=3000, deadline=None, database=None,
                           print_blob=True)
 settings.register_profile("fuzz", parent=settings.get_profile("default"),
                           max_examples=int(os.environ.get("FUZZ_EXAMPLES", "50000")))

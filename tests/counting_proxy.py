@@ -36,11 +36,14 @@ class CountingProxy:
         except OSError:
             pass
         finally:
+            # Either side ending ends both: shut down (which stops the other pipe's recv), then
+            # closed, so no socket is left for the garbage collector to find open.
             for s in (source, sink):
                 try:
                     s.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
+                s.close()
 
     def close(self):
         self.listener.close()

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import make_app
+from server.cli import content as content_cli
 from server.content import ContentError, load
+from test_guide_content import BREAKS, PEP, break_article, line_of
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -48,10 +49,9 @@ def test_the_shipped_content_is_valid():
         p.number for s in model.services for p in s.phones}
 
 
-def test_cli_check_passes_on_the_shipped_content():
-    result = subprocess.run([str(ROOT / ".venv/bin/flask"), "content", "check"], cwd=ROOT,
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+def test_cli_check_passes_on_the_shipped_content(runner):
+    result = runner.invoke(content_cli, ["check", "--dir", str(CONTENT)])
+    assert result.exit_code == 0, result.output
     assert "content OK" in result.stdout
 
 
@@ -155,26 +155,34 @@ def test_a_future_check_date_is_refused(content_copy):
     assert any("is in the future" in p for p in problems(content_copy))
 
 
-def test_the_app_will_not_start_on_broken_content(content_copy):
-    break_file(content_copy, POLICE, 'number: "117"', 'number: "12345"')
-    with pytest.raises(ContentError):
-        make_app({"CONTENT_DIR": str(content_copy)})
+def break_directory(root):
+    line = break_file(root, POLICE, 'number: "117"', 'number: "12345"')
+    return f"{POLICE}:{line}:", "12345"
 
 
-def test_the_real_server_refuses_to_start_and_says_why(content_copy):
-    line = break_file(content_copy, POLICE, 'number: "117"', 'number: "12345"')
+def break_guide(case):
+    def breaks(root):
+        how, where, words = BREAKS[case]
+        return f"guide/{PEP}:{line_of(break_article(root, how), where)}:", words
+    return breaks
+
+
+@pytest.mark.parametrize("breaks", [break_directory] + [break_guide(case) for case in (
+    "missing Khmer body", "missing sources list", "unknown category")],
+    ids=["directory phone", "article without Khmer", "article without sources", "article category"])
+def test_the_real_server_refuses_to_start_and_says_where(content_copy, breaks):
+    where, words = breaks(content_copy)
     env = dict(os.environ, MITTA_CONTENT_DIR=str(content_copy), PORT="1", HOST="127.0.0.1")
     result = subprocess.run([sys.executable, "-m", "server.serve"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
-    assert f"{POLICE}:{line}:" in result.stderr and "12345" in result.stderr
+    assert f"content/{where}" in result.stderr and words in result.stderr, result.stderr
     assert "serving on" not in result.stdout.lower()
 
 
-def test_cli_check_names_file_line_and_reason(content_copy):
+def test_cli_check_names_file_line_and_reason(content_copy, runner):
     line = break_file(content_copy, POLICE, "checked_on: 2026-11-22", "checked_on: 2026-13-01")
-    result = subprocess.run([str(ROOT / ".venv/bin/flask"), "content", "check", "--dir", str(content_copy)],
-                            cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 1
+    result = runner.invoke(content_cli, ["check", "--dir", str(content_copy)])
+    assert result.exit_code == 1
     assert f"{POLICE}:{line}: services[0].provenance.checked_on: '2026-13-01' is not a real date" in result.stderr
     assert "nothing was published" in result.stderr

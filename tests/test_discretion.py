@@ -195,6 +195,21 @@ def test_remove_without_javascript_asks_the_browser_to_forget_everything(client)
     assert client.post("/en/safety/remove/", headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
 
 
+@pytest.mark.parametrize("headers,status", [
+    ({"Origin": "http://localhost"}, 303),                                   # our own page
+    ({"Origin": "http://127.0.0.1:8000", "Host": "mitta.example"}, 303),     # PUBLIC_URL's
+    ({"Origin": "null", "Sec-Fetch-Site": "same-origin"}, 303),              # no-referrer form
+    ({}, 303),                                                               # a very old browser
+    ({"Origin": "https://evil.example"}, 403),                               # no Sec-Fetch-Site
+    ({"Origin": "https://localhost.evil.example", "Sec-Fetch-Site": "same-origin"}, 403),
+    ({"Origin": "null"}, 403),
+    ({"Origin": "http://["}, 403),                                           # not even a URL
+    ({"Origin": "http://localhost", "Sec-Fetch-Site": "same-site"}, 403),
+])
+def test_remove_checks_origin_as_well_as_sec_fetch_site(client, headers, status):
+    assert client.post("/en/safety/remove/", headers=headers).status_code == status
+
+
 def test_hsts_only_when_configured_and_cross_origin_isolation_headers():
     plain = make_app().test_client().get("/en/")
     assert "Strict-Transport-Security" not in plain.headers

@@ -62,18 +62,26 @@ def queries(draw):
     return b"&".join(encoded(k, p) + b"=" + encoded(v, p) for k, v, p in pairs)
 
 
+METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT", "PROBE",
+           "get", "M-SEARCH"]
+ALLOWED = {rule.endpoint: sorted(rule.methods) for rule in APP.url_map.iter_rules()}
+
+
 @st.composite
-def paths(draw):
-    """A real page, a real page with one segment replaced, or anything at all."""
-    url = draw(st.sampled_from(URLS)).partition("?")[0]
+def targets(draw):
+    """(method, path): a page of any route (each route as likely as any other) with one of the
+    methods it takes or any other; that page with one segment replaced; or anything at all."""
+    endpoint = draw(st.sampled_from(sorted(EXAMPLES)))
+    url = draw(st.sampled_from(EXAMPLES[endpoint])).partition("?")[0]
+    method = draw(st.one_of(st.sampled_from(ALLOWED[endpoint]), st.sampled_from(METHODS)))
     kind = draw(st.sampled_from(["page", "page", "segment", "any"]))
     if kind == "page":
-        return url.encode()
+        return method, url.encode()
     if kind == "segment":
         parts = url.encode().split(b"/")
         parts[draw(st.integers(1, max(1, len(parts) - 1)))] = draw(values)
-        return b"/".join(parts)
-    return b"/" + draw(values)
+        return method, b"/".join(parts)
+    return method, b"/" + draw(values)
 
 
 latin1 = st.text(st.characters(min_codepoint=0x20, max_codepoint=0xFF), max_size=60)
@@ -83,10 +91,8 @@ headers = st.dictionaries(
     st.one_of(st.sampled_from(list(HOSTILE_HEADERS.values()) + [
         "", "*", "en;q=x", "km-KH,en;q=0.5", ";;;,,,", "x" * 5000, "a=" + "b" * 20000,
         "; ".join(f"c{i}=v" for i in range(500)), "gzip, deflate, br", "bytes=0-10", "W/\"x\"",
-        "evil.example:99999", "[::1]", "", "<zq-x>"]), latin1),
+        "evil.example:99999", "[::1]", "http://[", "//evil.example", "null", "<zq-x>"]), latin1),
     max_size=6)
-methods = st.sampled_from(["GET", "GET", "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH",
-                           "TRACE", "CONNECT", "PROBE", "get", "M-SEARCH"])
 
 
 def environ(path, query, sent):
@@ -104,13 +110,15 @@ def clean_answer(url):
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], deadline=None)
-@given(path=paths(), query=queries(), sent=headers, method=methods, body=st.binary(max_size=64))
-def test_no_input_gets_a_5xx_is_reflected_or_poisons_a_page(path, query, sent, method, body):
+@given(target=targets(), query=queries(), sent=headers, body=st.binary(max_size=64))
+def test_no_input_gets_a_5xx_is_reflected_or_poisons_a_page(target, query, sent, body):
+    method, path = target
     ACCESS.lines.clear()
     response = CLIENT.open("/", method=method, data=body, environ_overrides=environ(path, query, sent))
     status, answer = response.status_code, response.get_data()
     assert status < 500, (status, path, query, sent, method)
     assert MARK not in answer.lower(), "input came back as markup"
+    assert "Set-Cookie" not in response.headers
 
     # One access line, in its fixed format, never with the query.
     assert len(ACCESS.lines) == 1 and LOG_LINE.fullmatch(ACCESS.lines[0]), ACCESS.lines
@@ -132,3 +140,20 @@ def test_no_input_gets_a_5xx_is_reflected_or_poisons_a_page(path, query, sent, m
 def decoded(response):
     body = response.get_data()
     return gzip.decompress(body) if response.headers.get("Content-Encoding") == "gzip" else body
+
+
+FORMS = [url for endpoint, found in sorted(EXAMPLES.items()) if "POST" in ALLOWED[endpoint] for url in found]
+origins = st.one_of(st.sampled_from(["null", "http://localhost", "http://[", "https://evil.example", ""]),
+                    st.builds(lambda scheme, rest: scheme + rest, st.sampled_from(["http://", "https://", "//", ""]),
+                              latin1))
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(url=st.sampled_from(FORMS), origin=st.one_of(st.none(), origins),
+       site=st.one_of(st.none(), st.sampled_from(["same-origin", "same-site", "cross-site", "none"]), latin1))
+def test_a_form_post_from_anywhere_is_answered_or_refused_never_a_5xx(url, origin, site):
+    """What decides whether a POST came from our own pages (Origin, Sec-Fetch-Site) may be anything."""
+    sent = {name: value for name, value in (("Origin", origin), ("Sec-Fetch-Site", site)) if value is not None}
+    response = CLIENT.open(url, method="POST", environ_overrides=environ(url.encode(), b"", sent))
+    assert response.status_code in (303, 403), (response.status_code, sent)
+    assert ("Clear-Site-Data" in response.headers) == (response.status_code == 303)

@@ -5,11 +5,11 @@ import urllib.request
 from site_crawl import crawl
 
 
-def test_every_response_is_hardened_and_sets_no_cookie(client):
+def test_every_response_is_hardened(client):
+    # (No answer sets a cookie: tests/test_fuzz.py checks every answer to anything a client sends.)
     responses = list(crawl(client).values()) + [client.get("/"), client.get("/en/missing/")]
     for response in responses:
         headers = response.headers
-        assert "Set-Cookie" not in headers
         csp = headers["Content-Security-Policy"]
         assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
         assert "script-src 'self'" in csp and "unsafe-inline" not in csp

@@ -79,12 +79,34 @@
     });
   }
 
+  function status() {
+    return document.querySelector("[data-quick-exit-status]");
+  }
+
+  function say(key) {
+    // The status line is a live region: a screen reader hears each change. Visible while it
+    // counts Shift presses; for screen readers only once the page is blank.
+    var line = status();
+    if (line) line.textContent = key ? line.getAttribute("data-" + key) || "" : "";
+  }
+
   function quickExit() {
     if (exiting) return;
     exiting = true;
+    say("leaving");
     blank();
     exitTarget().then(leave, function () { leave("about:blank"); });
   }
+
+  // A page that comes back from the back/forward cache must be usable again, not blank and not
+  // half-way through a Shift count.
+  window.addEventListener("pageshow", function () {
+    exiting = false;
+    presses = [];
+    clearTimeout(expiry);
+    root.classList.remove("quick-exit-blank");
+    say("");
+  });
 
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("[data-quick-exit]");
@@ -95,22 +117,37 @@
 
   // Shift pressed three times within five seconds. Shift held while typing another key (a capital
   // letter) does not count, and any other key starts the count again.
+  // Each counted press says how many are left; the count (and the words) lapse after 5 s.
+  var WINDOW = 5000;
   var presses = [];
   var shiftAlone = false;
+  var expiry = null;
+
+  function recount() {
+    var now = Date.now();
+    presses = presses.filter(function (t) { return now - t <= WINDOW; });
+    clearTimeout(expiry);
+    if (exiting) return;
+    say(["", "two-more", "one-more"][presses.length] || "");
+    if (presses.length) expiry = setTimeout(recount, presses[0] + WINDOW - now + 1);
+  }
+
   document.addEventListener("keydown", function (event) {
     if (event.key === "Shift") {
       if (!event.repeat) shiftAlone = true;
       return;
     }
     shiftAlone = false;
-    presses = [];
+    if (presses.length) {
+      presses = [];
+      recount();
+    }
   }, true);
   document.addEventListener("keyup", function (event) {
     if (event.key !== "Shift" || !shiftAlone) return;
     shiftAlone = false;
-    var now = Date.now();
-    presses = presses.filter(function (t) { return now - t <= 5000; });
-    presses.push(now);
+    presses.push(Date.now());
+    recount();
     if (presses.length >= 3) quickExit();
   }, true);
 
@@ -163,6 +200,9 @@
     var timer = setTimeout(function () { if (controller) controller.abort(); }, 3000);
     return settle(fetch(form.action, {
       method: "POST", redirect: "manual", cache: "no-store", credentials: "same-origin",
+      // Our own address in Origin (under the pages' no-referrer policy it would be "null"), so the
+      // server can tell this request from another site's.
+      referrerPolicy: "same-origin",
       signal: controller ? controller.signal : undefined,
     })).then(function () { clearTimeout(timer); });
   }
@@ -173,6 +213,7 @@
     event.preventDefault();
     if (exiting) return;
     exiting = true;
+    say("leaving");
     blank();
     var link = exitLink();
     removeEverything()

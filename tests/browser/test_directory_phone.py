@@ -139,15 +139,13 @@ def test_search_with_no_result_offers_help(phone, live_server):
     assert out.locator('a[href^="/km/category/"]').count() == 14
 
 
-def test_search_works_without_javascript(browser, phone_profile, live_server):
-    context = browser.new_context(**phone_profile, java_script_enabled=False)
-    page = context.new_page()
+def test_search_works_without_javascript(phone_without_javascript, live_server):
+    page = phone_without_javascript
     page.goto(live_server.url + "/en/")
     page.get_by_label("Search for a service, a place or a need").fill("Pouthisat")
     page.get_by_role("button", name="Search").click()
     page.wait_for_url("**/en/search?q=Pouthisat")
     assert page.get_by_role("link", name="Pursat").first.is_visible()
-    context.close()
 
 
 def test_chosen_province_is_remembered_on_the_phone(phone, live_server):

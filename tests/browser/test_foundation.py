@@ -4,6 +4,7 @@ import json
 import pytest
 
 from a11y import violations
+from phone import assert_readable_at_320_px
 
 pytestmark = pytest.mark.browser
 
@@ -52,21 +53,9 @@ def test_language_switch_round_trips(phone, live_server):
 
 
 @pytest.mark.parametrize("locale", ["km", "en"])
-def test_readable_at_320_px_with_big_tap_targets(browser, phone_profile, live_server, locale):
-    profile = dict(phone_profile, viewport={"width": 320, "height": 640})
-    context = browser.new_context(**profile)
-    page = context.new_page()
+def test_readable_at_320_px_with_big_tap_targets(narrow_phone, live_server, locale):
     for path in PAGES:
-        page.goto(f"{live_server.url}/{locale}{path}")
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
-        small = page.evaluate("""() => [...document.querySelectorAll('a, button, input, select')]
-            .filter(e => e.offsetParent && !e.classList.contains('skip-link'))
-            .map(e => [e.textContent.trim(), e.getBoundingClientRect()])
-            .filter(([, r]) => r.width < 48 || r.height < 48)
-            .map(([t, r]) => `${t} ${Math.round(r.width)}x${Math.round(r.height)}`)""")
-        assert not small, f"{path}: tap targets under 48px: {small}"
-    context.close()
+        assert_readable_at_320_px(narrow_phone, f"{live_server.url}/{locale}{path}")
 
 
 def test_text_survives_200_percent_zoom(browser, phone_profile, live_server):
@@ -84,20 +73,12 @@ def test_text_survives_200_percent_zoom(browser, phone_profile, live_server):
     context.close()
 
 
-def test_pages_work_without_javascript(browser, phone_profile, live_server):
-    context = browser.new_context(**phone_profile, java_script_enabled=False)
-    page = context.new_page()
+def test_pages_work_without_javascript(phone_without_javascript, live_server):
+    page = phone_without_javascript
     page.goto(live_server.url + "/en/")
     assert page.get_by_role("heading", name="Help now").is_visible()
     page.get_by_role("link", name="Privacy").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Privacy"
-    context.close()
-
-
-def test_no_cookie_is_ever_stored(phone, live_server):
-    for path in ("/", "/km/", "/en/about/", "/en/privacy/", "/en/missing/"):
-        phone.goto(live_server.url + path)
-    assert phone.context.cookies() == []
 
 
 @pytest.mark.parametrize("locale", ["km", "en"])

@@ -5,6 +5,7 @@ for anything that would load from elsewhere; pages of one kind differ only in th
 import pytest
 
 from conftest import make_app
+from phone import wait_until_cached
 from server.safety import NEUTRAL_PATH
 from server.sitemap import page_urls
 
@@ -25,7 +26,7 @@ def browse():
                 if kinds.setdefault((locale, endpoint), 0) < PER_KIND:
                     kinds[(locale, endpoint)] += 1
                     chosen.append(url)
-    return chosen + [NEUTRAL_PATH, "/en/no-such-page/"], {e for _, e in kinds}
+    return chosen + ["/", NEUTRAL_PATH, "/en/no-such-page/"], {e for _, e in kinds}
 
 
 def test_a_full_browse_only_ever_talks_to_our_server(browser, phone_profile, live_server):
@@ -42,23 +43,14 @@ def test_a_full_browse_only_ever_talks_to_our_server(browser, phone_profile, liv
     def saved(locale):
         """The service worker has saved this language (its About page is in the caches)."""
         page.goto(f"{origin}/{locale}/")
-        for _ in range(300):
-            if page.evaluate(f"async () => !!(await caches.match('/{locale}/about/'))"):
-                return
-            page.wait_for_timeout(100)
-        raise AssertionError(f"the service worker did not save /{locale}/")
+        wait_until_cached(page, f"/{locale}/about/")
 
     urls, kinds = browse()
     assert len(kinds) >= 10 and len(urls) > 40
     saved("km")
     for url in urls:
         page.goto(origin + url)
-    saved("en")
-    # Let everything settle: until no request has started for 2 s.
-    seen = -1
-    while seen != len(requests):
-        seen = len(requests)
-        page.wait_for_timeout(2000)
+    saved("en")  # both languages' downloads have landed: every request they made was seen
 
     foreign = sorted({r.url for r in requests if not r.url.startswith(origin + "/")})
     assert not foreign, f"requests to other origins: {foreign}"
@@ -68,5 +60,5 @@ def test_a_full_browse_only_ever_talks_to_our_server(browser, phone_profile, liv
         assert any(url.endswith(f"/{locale}.json") and "/offline-pack/" in url for url in from_worker), from_worker
     assert not failed, failed
     assert not violations, violations
-    assert context.cookies() == []
+    assert context.cookies() == []  # the one browser check for cookies: every kind of page, both languages
     context.close()

@@ -266,8 +266,7 @@ def test_a_failed_download_keeps_the_saved_version(browser, phone_profile, own_s
     before = page.evaluate("caches.keys()")
 
     # New content, but its pages answer 500 when the phone downloads them.
-    republish(own_server, MITTA_CONTENT_DIR=str(content_dir), MITTA_TESTING="true",
-              MITTA_OFFLINE_TEST_FAIL_PATHS='["/offline-pack/"]')
+    republish(own_server, MITTA_CONTENT_DIR=str(content_dir), FAULT_PATHS='["/offline-pack/"]')
 
     page.goto(f"{own_server.url}/en/service/{service_id}/")
     deadline = time.monotonic() + 30

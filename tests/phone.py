@@ -1,0 +1,34 @@
+"""Checks that several browser tests make on a phone, written once."""
+
+# Until the phone has saved `path` for offline use: the real service worker's cache, asked from
+# inside the page until it answers (a condition, not a fixed wait).
+_CACHED = """async ([path, ms]) => {
+    const end = Date.now() + ms;
+    while (!(await caches.match(path))) {
+        if (Date.now() > end) return false;
+        await new Promise(resolve => setTimeout(resolve, 50));
+    }
+    return true;
+}"""
+
+
+def wait_until_cached(page, path, timeout_ms=30_000):
+    assert page.evaluate(_CACHED, [path, timeout_ms]), f"the service worker did not save {path}"
+
+
+# Every link, button and field a person can see, with its size; links inside an article's
+# sentences are inline text, which WCAG exempts.
+_SMALL = """() => [...document.querySelectorAll('a, button, input, select, summary')]
+    .filter(e => e.offsetParent && !e.classList.contains('skip-link') && !e.closest('.guide-body'))
+    .map(e => [e.textContent.trim().slice(0, 50), e.getBoundingClientRect()])
+    .filter(([, r]) => r.width < 48 || r.height < 48)
+    .map(([t, r]) => `${t} ${Math.round(r.width)}x${Math.round(r.height)}`)"""
+
+
+def assert_readable_at_320_px(page, url):
+    """`url` on a 320 px-wide page: nothing scrolls sideways, and every tap target is 48 px."""
+    page.goto(url)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{url} scrolls sideways by {overflow}px"
+    small = page.evaluate(_SMALL)
+    assert not small, f"{url}: tap targets under 48px: {small}"
