@@ -12,6 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 
 from conftest import LiveServer, make_app
+from phone import assert_readable_at_320_px
 from server.cards import card_for
 from test_offline import wait_saved
 
@@ -224,3 +225,10 @@ def test_without_javascript_only_what_works_shows(browser, phone_profile, server
         assert page.locator(".print-card").first.is_visible()
     finally:
         context.close()
+
+
+def test_card_page_and_service_share_fit_320_px_with_big_tap_targets(narrow_phone, server, model):
+    service = model.emergency_services[0]
+    for locale in ("km", "en"):
+        for path in ("/province/pursat/card/", f"/service/{service.id}/"):
+            assert_readable_at_320_px(narrow_phone, f"{server.url}/{locale}{path}")
