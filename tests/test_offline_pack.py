@@ -213,7 +213,9 @@ def test_first_visit_pack_fits_the_budget(client):
         total = len(client.get(f"{pack['bundle']}{locale}.json", headers=gz).get_data())
         total += sum(len(client.get(p, headers=gz).get_data()) for p in pack["files"])
         total += len(client.get("/sw.js", headers=gz).get_data())
-        # Was 300 KB; issue 14 added about 55 KB compressed per language (km): the 25 province
-        # cards to print (~36 KB), a QR code on every service page and home (~11 KB), list Share
-        # links and share-texts.json (~8 KB). The 400 KB product budget is the browser test.
-        assert total < 360_000, (locale, total)
+        # Was 300 KB; issue 14 added about 64 KB compressed per language (km): the 25 province
+        # cards to print (~37 KB: each lands too far from the last for gzip's window), a QR code
+        # on every service page and home (~12 KB), Share links in lists and share-texts.json
+        # (~10 KB), the service pages' share texts (~5 KB). The 400 KB product budget is the
+        # browser test; the offline pack's rewrite (issue 10) is to bring this back down.
+        assert total < 380_000, (locale, total)
