@@ -6,7 +6,9 @@ the first SMS of a long text still carries what matters (one SMS holds 70 charac
 of plain English). Then whether a number is unchecked, the address, the hours if known, and the
 link. Only public numbers (never a doubtful one); the link is PUBLIC_URL's (server/public.py).
 """
-from flask import Blueprint, g, jsonify, request, url_for
+import json
+
+from flask import Blueprint, current_app, g, request, url_for
 from flask_babel import gettext as _, ngettext
 
 from .directory import day_name
@@ -50,7 +52,10 @@ def share_text(service) -> str:
 def texts():
     """Every listed service's text, for the Share links in lists: one small file the phone saves
     (the sitemap finds it), instead of the same text repeated on every list a service is in."""
-    return jsonify({s.id: share_text(s) for s in content().listed_services})
+    texts = {s.id: share_text(s) for s in content().listed_services}
+    # Khmer as UTF-8, not \u escapes: half the bytes the phone stores.
+    return current_app.response_class(json.dumps(texts, ensure_ascii=False, sort_keys=True),
+                                      mimetype="application/json")
 
 
 def init_app(app):
