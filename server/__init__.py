@@ -5,7 +5,7 @@ at start-up; invalid content stops the app instead of serving part of it.
 """
 from flask import Flask
 
-from . import assets, compress, directory, errors, guide, i18n, icons, logs, offline, pages, public, safety, security
+from . import assets, cards, compress, directory, errors, guide, i18n, icons, logs, offline, pages, public, qr, safety, security, share
 from .content import load
 from .extensions import babel, cache
 from .paths import CATEGORY_ICONS, CONTENT_DIR, STATIC_DIR
@@ -50,10 +50,13 @@ def create_app(test_config=None):
     logs.init_app(app)
     errors.init_app(app)
     icons.init_app(app)
+    qr.init_app(app)
+    share.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(directory.bp)
     app.register_blueprint(guide.bp)
     app.register_blueprint(safety.bp)
+    app.register_blueprint(cards.bp)
     offline.init_app(app)
     compress.init_app(app)
     return app

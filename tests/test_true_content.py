@@ -111,7 +111,7 @@ def test_a_service_keeps_its_other_numbers_when_one_is_doubtful(small_app):
     shelter = service_named(small_app, "Doubtful test shelter")
     page = small_app.test_client().get(f"/en/service/{shelter.id}/").get_data(as_text=True)
     assert 'href="tel:1280"' in page
-    assert "sms:?body=" + quote("Doubtful test shelter · 1280") in page
+    assert "sms:?body=" + quote("Doubtful test shelter\n1280") in page  # server/share.py: name, then numbers
     assert DOUBTFUL_NUMBER not in page
 
 

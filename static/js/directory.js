@@ -117,17 +117,46 @@ var MittaDirectory = (function () {
     dialog.querySelector("[data-call-cancel]").addEventListener("click", function () { dialog.close(); });
   }
 
+  // Sharing hands on the text the server wrote (server/share.py), never one of its own: the
+  // service page carries it, a list reads it from share-texts.json (saved offline like the
+  // pages). Where there is no share sheet, or the text is not there, a list's Share link opens
+  // the service page's share buttons (SMS, copy).
   function share() {
-    var box = document.querySelector("[data-share-title]");
-    if (!box || !navigator.share) return;
-    var button = box.querySelector("[data-share]");
-    button.hidden = false;
-    button.addEventListener("click", function () {
-      navigator.share({
-        title: box.getAttribute("data-share-title"),
-        text: box.getAttribute("data-share-text"),
-        url: location.href
-      }).catch(function () { /* the person closed the share sheet */ });
+    var texts = {};
+    document.querySelectorAll("button[data-share]").forEach(function (b) { b.hidden = !navigator.share; });
+    document.querySelectorAll("button[data-copy]").forEach(function (b) {
+      b.hidden = !!navigator.share || !(navigator.clipboard && navigator.clipboard.writeText);
+    });
+    var list = document.querySelector("[data-share-texts]");
+    if (list && navigator.share && window.fetch) {
+      fetch(list.getAttribute("data-share-texts")).then(function (r) { return r.json(); })
+        .then(function (data) { texts = data; }, function () { /* the links open the service pages */ });
+    }
+    document.addEventListener("click", function (event) {
+      var el = event.target.closest && event.target.closest("[data-share], [data-copy]");
+      if (!el) return;
+      var box = el.closest("[data-share-text]");
+      var text = box ? box.getAttribute("data-share-text") : texts[el.getAttribute("data-share")];
+      if (!text) return;
+      if (el.hasAttribute("data-copy")) {
+        navigator.clipboard.writeText(text).then(
+          function () { el.textContent = el.getAttribute("data-done"); },
+          function () { el.textContent = el.getAttribute("data-failed"); });
+      } else if (navigator.share) {
+        event.preventDefault();
+        navigator.share({ text: text }).catch(function (error) {
+          // Closed by the person: nothing to say. Refused (not allowed here): open the page.
+          if (error.name !== "AbortError" && el.href) location.href = el.href;
+        });
+      }
+    });
+  }
+
+  // The card page's Print button; without JavaScript the browser's own Print does the same.
+  function printButton() {
+    document.querySelectorAll("[data-print]").forEach(function (b) {
+      b.hidden = false;
+      b.addEventListener("click", function () { window.print(); });
     });
   }
 
@@ -137,5 +166,6 @@ var MittaDirectory = (function () {
   rememberProvince();
   callNotice();
   share();
+  printButton();
   setInterval(function () { refreshOpenNow(); refreshAlerts(); }, 60000);
 })();
