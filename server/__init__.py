@@ -5,7 +5,7 @@ at start-up; invalid content stops the app instead of serving part of it.
 """
 from flask import Flask
 
-from . import compress, directory, errors, guide, i18n, icons, logs, offline, pages, safety, security
+from . import api, compress, directory, errors, guide, i18n, icons, logs, offline, pages, safety, security
 from .content import load
 from .extensions import babel, cache
 from .paths import CATEGORY_ICONS, CONTENT_DIR, STATIC_DIR
@@ -48,6 +48,7 @@ def create_app(test_config=None):
     app.register_blueprint(directory.bp)
     app.register_blueprint(guide.bp)
     app.register_blueprint(safety.bp)
+    app.register_blueprint(api.bp)
     offline.init_app(app)
     compress.init_app(app)
     return app

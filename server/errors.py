@@ -29,6 +29,9 @@ def _home_in(locale):
 
 
 def render_error(error):
+    if request.path.startswith("/api/"):
+        from .api import json_error  # the API answers its errors in JSON, pages in HTML
+        return json_error(error)
     if not g.get("locale"):
         g.locale = _locale_from_path()
     page = render_template("error.html", code=error.code, switch_url=_home_in)
