@@ -6,7 +6,7 @@ PORT   ?= 8000
 HOST   ?= 127.0.0.1
 export PORT HOST
 
-.PHONY: run test setup setup-test translations extract check bench font clean
+.PHONY: run test setup setup-test translations extract check bench font clean fuzz-api
 
 run: setup
 	$(PY) -m server.serve
@@ -40,6 +40,10 @@ extract: $(VENV)/.installed
 
 check: setup
 	$(VENV)/bin/flask --app server content check
+
+# Schemathesis against /api/v1/openapi.json with many more cases than `make test` runs.
+fuzz-api: setup-test
+	MITTA_FUZZ_EXAMPLES=$${MITTA_FUZZ_EXAMPLES:-1000} $(PY) -m pytest -q tests/test_api_fuzz.py
 
 bench: setup-test
 	$(PY) scripts/bench.py

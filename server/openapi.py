@@ -13,6 +13,7 @@ PROFILE = URL  # our HSDS profile is HSDS 3.1 plus the x_ extensions this docume
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
 
+UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 S = {"type": "string"}
 UUID = {"type": "string", "format": "uuid"}
 DATE = {"type": "string", "format": "date"}
@@ -123,9 +124,9 @@ def operation(op_id, summary, ok, parameters=(), not_found=False):
                     "responses": responses}}
 
 
-def by_id(op_id, summary, schema):
-    path_id = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"},
-               "description": "The record's UUID."}
+def by_id(op_id, summary, schema, example):
+    path_id = {"name": "id", "in": "path", "required": True, "description": "The record's UUID.",
+               "schema": {"type": "string", "format": "uuid", "pattern": UUID_PATTERN}, "example": example}
     return operation(op_id, summary, json_response(summary, ref(schema)), [path_id, LANG], not_found=True)
 
 
@@ -152,12 +153,13 @@ def document(model):
             "/services": operation("getPaginatedListOfServices", "Services, one-to-one fields only",
                                    json_response("A page of services", page_of("Service")),
                                    [LANG, *PAGING, term, province, modified]),
-            "/services/{id}": by_id("getServiceById", "One fully nested service", "ServiceFull"),
+            "/services/{id}": by_id("getServiceById", "One fully nested service", "ServiceFull",
+                                    model.services[0].id),
             "/organizations": operation("getPaginatedListOfOrganizations", "Organizations",
                                         json_response("A page of organizations", page_of("Organization")),
                                         [LANG, *PAGING]),
             "/organizations/{id}": by_id("getOrganizationById", "One organization with its locations and services",
-                                         "OrganizationFull"),
+                                         "OrganizationFull", model.organizations[0].id),
             "/taxonomies": operation("getPaginatedListOfTaxonomies", "Taxonomies",
                                      json_response("A page of taxonomies", page_of("Taxonomy")), [LANG, *PAGING]),
             "/taxonomy_terms": operation("getPaginatedListOfTaxonomyTerms", "Taxonomy terms (Mitta's categories)",
