@@ -6,7 +6,7 @@ PORT   ?= 8000
 HOST   ?= 127.0.0.1
 export PORT HOST
 
-.PHONY: run test setup setup-test translations extract check bench font clean fuzz-api
+.PHONY: run test setup setup-test translations extract check bench font clean fuzz fuzz-api
 
 run: setup
 	$(PY) -m server.serve
@@ -42,6 +42,7 @@ check: setup
 	$(VENV)/bin/flask --app server content check
 
 # Schemathesis against /api/v1/openapi.json with many more cases than `make test` runs.
+fuzz: fuzz-api
 fuzz-api: setup-test
 	MITTA_FUZZ_EXAMPLES=$${MITTA_FUZZ_EXAMPLES:-1000} $(PY) -m pytest -q tests/test_api_fuzz.py
 
