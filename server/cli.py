@@ -31,3 +31,10 @@ def check(directory):
         sys.exit(1)
     click.echo(f"content OK: {len(model.organizations)} organisations, {len(model.services)} services, "
                f"{len(model.articles)} articles, {len(model.provinces)} provinces; version {model.version}")
+    # For maintainers only: these numbers are never shown to users until a call confirms them.
+    doubtful = model.doubtful_phones
+    if doubtful:
+        click.echo(f"{len(doubtful)} doubtful number(s), hidden from users until a call confirms them:")
+        for service, phone in doubtful:
+            org = model.organization(service.organization_id)
+            click.echo(f"  {phone.number}  {org.slug}: {service.name.en}  (source: {phone.source or service.provenance.source})")

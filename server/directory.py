@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, g, jsonify, render_template, re
 
 from .content.model import CAMBODIA
 from .extensions import cache, content
-from .search import MAX_QUERY, build_index, search as run_search
+from .search import MAX_QUERY, VARIANTS, build_index, search as run_search
 from .sitemap import page_urls
 
 bp = Blueprint("directory", __name__, url_prefix="/<locale>")
@@ -47,10 +47,13 @@ def emergency():
 def province(slug):
     model = content()
     place = model.province(slug) or abort(404)
-    counts = [(c, len(model.services_in(place.slug, c.slug))) for c in model.categories]
-    return render_template("directory/province.html", province=place, has_local=model.has_local(place.slug),
-                           counts=[(c, n) for c, n in counts if n],
-                           services=model.services_in(place.slug))
+    if model.has_local(place.slug):
+        return render_template("directory/province.html", province=place, has_local=True,
+                               pages=[model.need_page(place.slug, c.slug) for c in model.needs],
+                               listings=model.listings_in(place.slug))
+    return render_template("directory/province.html", province=place, has_local=False,
+                           nearby=[model.province(n) for n in place.neighbours if model.has_local(n)],
+                           services=[s for s in model.services_in(place.slug) if s.national])
 
 
 @bp.route("/province/<slug>/<category>/")
@@ -59,8 +62,9 @@ def province_category(slug, category):
     model = content()
     place = model.province(slug) or abort(404)
     cat = model.category(category) or abort(404)
-    return render_template("directory/list.html", province=place, category=cat,
-                           services=model.services_in(place.slug, cat.slug))
+    if not cat.need:
+        abort(404)  # a listing (government offices) is shown on the province page, never as a need
+    return render_template("directory/list.html", page=model.need_page(place.slug, cat.slug))
 
 
 @bp.route("/category/<category>/")
@@ -69,7 +73,9 @@ def category(category):
     """Without JavaScript, a category first asks where the reader is."""
     model = content()
     cat = model.category(category) or abort(404)
-    national = [s for s in model.services if s.national and cat.slug in s.categories]
+    if not cat.need:
+        abort(404)
+    national = [s for s in model.listed_services if s.national and model.answers_need(s, cat.slug)]
     return render_template("directory/category.html", category=cat, national=national)
 
 
@@ -106,7 +112,7 @@ def search():
     if len(query) > MAX_QUERY:
         abort(414)
     results = run_search(_index(g.locale), query) if query.strip() else []
-    return render_template("directory/search.html", query=query, results=results)
+    return render_template("directory/search.html", query=query, results=results, variants=VARIANTS)
 
 
 @bp.route("/search-index.json")
@@ -123,9 +129,9 @@ def directory_urls(locale):
         urls.append(url_for("directory.province", locale=locale, slug=p.slug))
         # A province with services of its own has a page per category; one without shows the
         # national services on its own page, so it has no category pages to save.
-        for c in model.categories if model.has_local(p.slug) else ():
+        for c in model.needs if model.has_local(p.slug) else ():
             urls.append(url_for("directory.province_category", locale=locale, slug=p.slug, category=c.slug))
-    for c in model.categories:
+    for c in model.needs:
         urls.append(url_for("directory.category", locale=locale, category=c.slug))
     for s in model.services:
         urls.append(url_for("directory.service", locale=locale, service_id=s.id))

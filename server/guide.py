@@ -1,6 +1,6 @@
 """Safety guidance: the index of articles, grouped by need (urgent first), and one page per article.
 
-Articles are rendered and sanitised when the content is loaded (server/content/loader.py), so the
+Articles are rendered and sanitised when the content is loaded (server/content/articles.py), so the
 views only choose the language. Each article links to its directory categories; static/js/guide.js
 points those links at the reader's own province when the phone remembers one.
 """

@@ -1,27 +1,46 @@
 """Search over the content model: the same index answers the server's search page and is shipped
-to the phone as JSON for search-as-you-type (static/js/search.js mirrors `normalize` and `search`).
+to the phone as JSON for search-as-you-type (static/js/search.js implements the same `normalize`
+and `search`; tests/cases/search.json runs one table of cases against both).
 
-Khmer has no spaces between words, so matching is by substring, after NFC normalisation with
-zero-width characters removed; Latin accents are folded so "Kratié" finds "Kratie".
+Khmer has no spaces between words, so matching is by substring after normalisation. One spec, on
+the server and on the phone:
+
+1. Unicode NFC; zero-width characters (ZWSP, ZWNJ, ZWJ, word joiner, BOM) removed: phone keyboards
+   put them between Khmer words, or not.
+2. Subscript DA (coeng + ដ) is folded into subscript TA (coeng + ត): the two look the same in
+   most fonts and are typed interchangeably (កណ្ដាល / កណ្តាល), so this is safe everywhere.
+3. Whole-word spelling variants in VARIANTS become one spelling (ប៉ូលីស → ប៉ូលិស, the Royal
+   Academy form). Vowel length is not folded in general: it separates different words, so only
+   variants people are known to type go in the table. The phone gets the table from the page.
+4. Latin accents folded ("Kratié" finds "Kratie"), lower case, runs of spaces made one.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 
-ZERO_WIDTH = re.compile("[\u200b-\u200d\ufeff]")
+ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
+SUBSCRIPT_DA, SUBSCRIPT_TA = "\u17d2\u178a", "\u17d2\u178f"
 LATIN_MARKS = re.compile("[\u0300-\u036f]")
 MAX_QUERY = 200
 
+# variant → the spelling it becomes. Keys and values are written already folded by rules 1-2.
+VARIANTS = {
+    "ប៉ូលីស": "ប៉ូលិស",   # police: the directory files used ីស; the dictionary spells it ិស
+}
+
 
 def normalize(text: str) -> str:
-    text = ZERO_WIDTH.sub("", unicodedata.normalize("NFC", text))
+    text = ZERO_WIDTH.sub("", unicodedata.normalize("NFC", text)).replace(SUBSCRIPT_DA, SUBSCRIPT_TA)
+    for variant, spelling in VARIANTS.items():
+        text = text.replace(variant, spelling)
     text = LATIN_MARKS.sub("", unicodedata.normalize("NFD", text))
     return " ".join(unicodedata.normalize("NFC", text).lower().split())
 
 
 def build_index(content, locale: str, url) -> list[dict]:
-    """One entry per thing a person may look for. `url(kind, item)` makes its link."""
+    """One entry per thing a person may look for. `url(kind, item)` makes its link. Only what
+    users may see: listed services, their public numbers, and the categories that are needs."""
     docs = []
 
     def add(kind, item, title, summary, names, extra):
@@ -38,16 +57,16 @@ def build_index(content, locale: str, url) -> list[dict]:
     provinces = {p.slug: p for p in content.provinces}
     for p in content.provinces:
         add("province", p, p.name(locale), "", [p.name.km, p.name.en, *p.spellings], [])
-    for c in content.categories:
+    for c in content.needs:
         add("category", c, c.name(locale), "", [c.name.km, c.name.en], [])
-    for s in content.services:
+    for s in content.listed_services:
         org = content.organization(s.organization_id)
         where = [t for slug in s.provinces for t in
                  (provinces[slug].name.km, provinces[slug].name.en, *provinces[slug].spellings)]
         cats = [t for slug in s.categories for t in (categories[slug].name.km, categories[slug].name.en)]
         add("service", s, s.name(locale), org.name(locale), [s.name.km, s.name.en],
             [org.name.km, org.name.en, s.summary.km, s.summary.en,
-             *[ph.number for ph in s.phones], *where, *cats])
+             *[ph.number for ph in s.public_phones], *where, *cats])
     for a in content.articles:
         add("article", a, a.title(locale), a.summary(locale), [a.title.km, a.title.en],
             [a.summary.km, a.summary.en])

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from server import create_app
 from server.content import ContentError, load
@@ -70,6 +71,17 @@ BROKEN = {
     "date": ("checked_on: 2026-11-22", "checked_on: 2026-02-30", 0, "'2026-02-30' is not a real date"),
     "yaml": ("services:\n", "services:\n  - id: [unclosed\n", None, "malformed YAML"),
     "category": ("categories: [emergency]", "categories: [emergncy]", 0, "unknown category 'emergncy'"),
+    # issue 11: every phone says how sure we are; status is HSDS's list; an alert ends.
+    "confidence": ("        confidence: confirmed\n", "", -2, "'confidence' is required"),
+    "confidence value": ("confidence: confirmed", "confidence: sure", 0, "'sure' is not one of"),
+    "status": ("    emergency_rank: 8", "    status: closed\n    emergency_rank: 8", 0, "'closed' is not one of"),
+    "alert": ("    emergency_rank: 8", '    alert:\n      text: {km: "ប្ដូរលេខ", en: "Number changed"}\n    emergency_rank: 8',
+              0, "'until' is required"),
+    "alert dates": ("    emergency_rank: 8", '    alert:\n      text: {km: "ប្ដូរលេខ", en: "Number changed"}\n'
+                    "      from: 2027-02-01\n      until: 2027-01-31\n    emergency_rank: 8", 2,
+                    "2027-02-01 is after until (2027-01-31)"),
+    "confirmed unchecked": ('      checked_on: 2026-11-22\n      checked_by: "Desk fact check of public sources (Mitta brief, contacts.md)"\n',
+                            "", None, "services[0].phones[0].confidence: a confirmed number needs the service's provenance.checked_on"),
 }
 
 
@@ -80,6 +92,48 @@ def test_each_broken_file_is_named_with_its_line(content_copy, case):
     where = f"content/{POLICE}:" + ("" if below is None else f"{line + below}:")
     found = problems(content_copy)
     assert any(p.startswith(where) and message in p for p in found), found
+
+
+def neighbours_file(root, neighbours, source="a test map"):
+    """provinces.yaml with exactly these neighbours (every other province none); its text."""
+    path = root / "provinces.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.pop("neighbours_source", None)
+    if source:
+        data["neighbours_source"] = source
+    for p in data["provinces"]:
+        p["neighbours"] = list(neighbours.get(p["slug"], []))
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    path.write_text(text, encoding="utf-8")
+    return text
+
+
+@pytest.mark.parametrize("neighbours,source,bad,message", [
+    ({"pursat": ["battambang", "atlantis"], "battambang": ["pursat"]}, "map", "- atlantis", "'atlantis' is not a province"),
+    ({"pursat": ["pursat"]}, "map", "- pursat", "'pursat' lists itself as a neighbour"),
+    ({"pursat": ["battambang"]}, "map", "- battambang", "'pursat' lists 'battambang' but 'battambang' does not list 'pursat'"),
+    ({"pursat": ["battambang"], "battambang": ["pursat"]}, None, None, "neighbours_source: name the map"),
+])
+def test_neighbours_are_provinces_never_itself_and_both_ways(content_copy, neighbours, source, bad, message):
+    text = neighbours_file(content_copy, neighbours, source)
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if l.strip() == bad) if bad else 1
+    found = problems(content_copy)
+    assert any(p.startswith(f"content/provinces.yaml:{line}:") and message in p for p in found), found
+
+
+def test_symmetric_neighbours_load_in_their_order(content_copy):
+    neighbours_file(content_copy, {"pursat": ["kampong-speu", "battambang"], "battambang": ["pursat"],
+                                   "kampong-speu": ["pursat"]})
+    assert load(content_copy).province("pursat").neighbours == ("kampong-speu", "battambang")
+
+
+def test_the_check_lists_doubtful_numbers_for_maintainers(content_copy):
+    break_file(content_copy, POLICE, 'number: "117"\n        confidence: confirmed', 'number: "117"\n        confidence: doubtful')
+    result = subprocess.run([str(ROOT / ".venv/bin/flask"), "content", "check", "--dir", str(content_copy)],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    listed = result.stdout.split("doubtful number(s)", 1)[1]
+    assert "117  emergency-services: Police" in listed
 
 
 def test_a_bad_uuid_is_named_with_its_line(content_copy):

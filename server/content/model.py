@@ -28,6 +28,7 @@ class Province:
     name: Text
     spellings: tuple[str, ...]
     featured: bool
+    neighbours: tuple[str, ...] = ()   # slugs sharing a land border, nearest first
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Category:
     slug: str
     name: Text
     icon: str
+    need: bool = True    # False: a listing (government offices), never the answer to a need
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,13 @@ class Phone:
     sms: bool
     description: Text | None
     available: Text | None
+    confidence: str = "plausible"   # confirmed | plausible | doubtful (content-review.md §1)
+    source: str | None = None
+
+    @property
+    def public(self) -> bool:
+        """A doubtful number may belong to a stranger: users never see it, anywhere."""
+        return self.confidence != "doubtful"
 
     @property
     def is_short_code(self) -> bool:
@@ -89,6 +98,21 @@ class Provenance:
 
 
 @dataclass(frozen=True)
+class Alert:
+    text: Text
+    until: dt.date
+    start: dt.date | None = None   # `from:` in the file
+
+    def shows(self, today: dt.date) -> bool:
+        return (self.start is None or self.start <= today) and today <= self.until
+
+
+# HSDS 3.1 service statuses. Inactive and defunct services leave every list but keep their page.
+STATUSES = ("active", "inactive", "defunct", "temporarily closed")
+LISTED_STATUSES = ("active", "temporarily closed")
+
+
+@dataclass(frozen=True)
 class Service:
     id: str
     organization_id: str
@@ -110,6 +134,22 @@ class Service:
     provenance: Provenance
     khmer_draft: bool
     emergency_rank: int | None = None
+    status: str = "active"
+    alert: Alert | None = None
+
+    @property
+    def public_phones(self) -> tuple[Phone, ...]:
+        """The numbers users may see: every page, search, share text and the offline pack use these."""
+        return tuple(p for p in self.phones if p.public)
+
+    @property
+    def listed(self) -> bool:
+        return self.status in LISTED_STATUSES
+
+    @property
+    def callable(self) -> bool:
+        """Something a person can call today: running, with a number we may show."""
+        return self.status == "active" and bool(self.public_phones)
 
     def serves(self, province: str) -> bool:
         return self.national or province in self.provinces
@@ -152,6 +192,29 @@ NEEDS = ("urgent", "health", "rights", "wellbeing")
 
 
 @dataclass(frozen=True)
+class NeedPage:
+    """What a province × need page lists, in order. When nothing local can be called it falls back
+    to neighbouring provinces, then national services, then the emergency list: never a dead end."""
+    province: Province
+    category: Category
+    local: tuple[Service, ...]                  # local services that can be called
+    uncallable: tuple[Service, ...]             # local, listed, but nothing to call (no number, closed)
+    nearest: tuple[tuple[Province, tuple[Service, ...]], ...]   # neighbours, nearest first
+    national: tuple[Service, ...]
+    emergency: tuple[Service, ...]
+
+    @property
+    def fallback(self) -> bool:
+        return not self.local
+
+    @property
+    def services(self) -> tuple[Service, ...]:
+        """Everything the page lists, in page order."""
+        return (self.uncallable + tuple(s for _, group in self.nearest for s in group)
+                if self.fallback else self.local) + self.national + self.emergency
+
+
+@dataclass(frozen=True)
 class Content:
     version: str                       # hash of every content file: changes with any edit
     provinces: tuple[Province, ...]
@@ -166,7 +229,8 @@ class Content:
         for kind in ("provinces", "categories", "organizations", "services", "locations", "articles"):
             key = "slug" if kind in ("provinces", "categories", "articles") else "id"
             self._index[kind] = {getattr(item, key): item for item in getattr(self, kind)}
-        self._index["local"] = {p for s in self.services for p in s.provinces}
+        self._index["local"] = {p for s in self.listed_services for p in s.provinces}
+        self._index["not_needs"] = {c.slug for c in self.categories if not c.need}
 
     def province(self, slug): return self._index["provinces"].get(slug)
     def category(self, slug): return self._index["categories"].get(slug)
@@ -175,8 +239,18 @@ class Content:
     def location(self, id): return self._index["locations"].get(id)
     def article(self, slug): return self._index["articles"].get(slug)
 
+    @property
+    def listed_services(self) -> tuple[Service, ...]:
+        """Services that appear in lists, search and the emergency list (not inactive or defunct)."""
+        return tuple(s for s in self.services if s.listed)
+
+    @property
+    def needs(self) -> tuple[Category, ...]:
+        """Categories a person can choose as what they need (not listings such as government offices)."""
+        return tuple(c for c in self.categories if c.need)
+
     def has_local(self, province: str) -> bool:
-        """Whether any service works in this province in particular (not only nationally)."""
+        """Whether any listed service works in this province in particular (not only nationally)."""
         return province in self._index["local"]
 
     @property
@@ -184,16 +258,52 @@ class Content:
         return tuple(p for p in self.provinces if p.featured)
 
     def services_in(self, province: str, category: str | None = None):
-        """Services a person in `province` can use: local ones first, then national ones."""
-        found = [s for s in self.services if s.serves(province)
+        """Listed services a person in `province` can use: local ones first, then national ones."""
+        found = [s for s in self.listed_services if s.serves(province)
                  and (category is None or category in s.categories)]
         return tuple(sorted(found, key=lambda s: (s.national, s.name.en)))
+
+    def answers_need(self, service: Service, category: str) -> bool:
+        # A service also filed under a listing (government offices) is never an answer to a need.
+        return category in service.categories and not self._index["not_needs"] & set(service.categories)
+
+    def listings_in(self, province: str):
+        """Local services under a category that is not a need, as (category, services)."""
+        return tuple((c, found) for c in self.categories if not c.need
+                     for found in [tuple(s for s in self.services_in(province, c.slug) if not s.national)]
+                     if found)
+
+    def need_page(self, province: str, category: str) -> NeedPage:
+        def local_to(slug):
+            return [s for s in self.services_in(slug, category) if not s.national and self.answers_need(s, category)]
+
+        here = local_to(province)
+        local = tuple(s for s in here if s.callable)
+        national = tuple(s for s in self.services_in(province, category) if s.national and self.answers_need(s, category))
+        nearest, emergency = (), ()
+        if not local:
+            seen = {s.id for s in here}
+            groups = []
+            for slug in self.province(province).neighbours:
+                group = tuple(s for s in local_to(slug) if s.callable and s.id not in seen)
+                seen.update(s.id for s in group)
+                if group:
+                    groups.append((self.province(slug), group))
+            nearest = tuple(groups)
+            emergency = tuple(s for s in self.emergency_services if s.id not in {n.id for n in national})
+        return NeedPage(self.province(province), self.category(category), local,
+                        tuple(s for s in here if not s.callable), nearest, national, emergency)
 
     @property
     def emergency_services(self):
         """The numbers for "help now", in the order the content gives (safest calls first)."""
-        ranked = [s for s in self.services if s.emergency_rank is not None]
+        ranked = [s for s in self.listed_services if s.emergency_rank is not None and s.public_phones]
         return tuple(sorted(ranked, key=lambda s: s.emergency_rank))
+
+    @property
+    def doubtful_phones(self):
+        """(service, phone) for every number users must not see: for the maintainers' call sheet."""
+        return tuple((s, p) for s in self.services for p in s.phones if not p.public)
 
     def articles_for(self, category: str):
         return tuple(a for a in self.articles if category in a.categories)

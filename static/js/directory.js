@@ -1,28 +1,53 @@
+// The clock-dependent rules, as pure functions of an instant (ms since the epoch), the same as the
+// server's (server/content/model.py): tests/cases/*.json run one table of cases against both.
+var MittaDirectory = (function () {
+  "use strict";
+  var DAYS = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"];
+  var STALE_DAYS = 180;
+
+  // Cambodia is UTC+7 all year, whatever the phone's own time zone is.
+  function cambodia(ms) {
+    var d = new Date(ms + 7 * 3600 * 1000);
+    var hhmm = ("0" + d.getUTCHours()).slice(-2) + ":" + ("0" + d.getUTCMinutes()).slice(-2);
+    return { day: DAYS[d.getUTCDay()], time: hhmm, date: d.toISOString().slice(0, 10) };
+  }
+
+  function isOpen(hours, ms) {
+    var now = cambodia(ms);
+    return hours.some(function (h) {
+      return h.byday.indexOf(now.day) >= 0 && h.opens_at <= now.time && now.time < h.closes_at;
+    });
+  }
+
+  // "checked" | "stale" | "unchecked", like Provenance.status.
+  function checkStatus(checkedOn, ms) {
+    if (!checkedOn) return "unchecked";
+    var age = (Date.parse(cambodia(ms).date) - Date.parse(checkedOn)) / 86400000;
+    return age > STALE_DAYS ? "stale" : "checked";
+  }
+
+  // Dates as YYYY-MM-DD compare as strings.
+  function alertShows(from, until, ms) {
+    var today = cambodia(ms).date;
+    return (!from || from <= today) && today <= until;
+  }
+
+  return { cambodia: cambodia, isOpen: isOpen, checkStatus: checkStatus, alertShows: alertShows };
+})();
+
 // Directory pages on the phone: things the server cannot know when it renders a page that may be
 // opened months later, offline. Everything here is an enhancement: without it the page still works.
 (function () {
   "use strict";
-  var DAYS = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"];
-  var STALE_DAYS = 180;
+  var D = MittaDirectory;
   var store = {
     get: function (k) { try { return localStorage.getItem(k); } catch (e) { return null; } },
     set: function (k, v) { try { localStorage.setItem(k, v); } catch (e) { /* private mode */ } }
   };
 
-  // Cambodia is UTC+7 all year, whatever the phone's own time zone is.
-  function cambodiaNow() {
-    var d = new Date(Date.now() + 7 * 3600 * 1000);
-    var hhmm = ("0" + d.getUTCHours()).slice(-2) + ":" + ("0" + d.getUTCMinutes()).slice(-2);
-    return { day: DAYS[d.getUTCDay()], time: hhmm, date: d.toISOString().slice(0, 10) };
-  }
-
   function refreshOpenNow() {
-    var now = cambodiaNow();
     document.querySelectorAll("[data-hours]").forEach(function (el) {
-      var hours = JSON.parse(el.getAttribute("data-hours"));
-      var open = hours.some(function (h) {
-        return h.byday.indexOf(now.day) >= 0 && h.opens_at <= now.time && now.time < h.closes_at;
-      });
+      var open = D.isOpen(JSON.parse(el.getAttribute("data-hours")), Date.now());
       el.textContent = el.getAttribute(open ? "data-open-label" : "data-closed-label");
       el.classList.toggle("is-open", open);
       el.classList.toggle("is-closed", !open);
@@ -30,14 +55,21 @@
   }
 
   function refreshStatus() {
-    var today = Date.parse(cambodiaNow().date);
     document.querySelectorAll("[data-checked-on]").forEach(function (el) {
-      var age = (today - Date.parse(el.getAttribute("data-checked-on"))) / 86400000;
-      if (age > STALE_DAYS && !el.classList.contains("status-stale")) {
+      var stale = D.checkStatus(el.getAttribute("data-checked-on"), Date.now()) === "stale";
+      if (stale && !el.classList.contains("status-stale")) {
         el.classList.remove("status-checked");
         el.classList.add("status-stale");
         el.textContent = el.getAttribute("data-stale-label");
       }
+    });
+  }
+
+  // An alert ("number changed on …", "closed until …") shows only between its dates, however
+  // long ago the page was saved.
+  function refreshAlerts() {
+    document.querySelectorAll("[data-alert-until]").forEach(function (el) {
+      el.hidden = !D.alertShows(el.getAttribute("data-alert-from"), el.getAttribute("data-alert-until"), Date.now());
     });
   }
 
@@ -101,8 +133,9 @@
 
   refreshOpenNow();
   refreshStatus();
+  refreshAlerts();
   rememberProvince();
   callNotice();
   share();
-  setInterval(refreshOpenNow, 60000);
+  setInterval(function () { refreshOpenNow(); refreshAlerts(); }, 60000);
 })();

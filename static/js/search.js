@@ -1,20 +1,21 @@
 // Search as you type, from the index shipped with the app: no request per keystroke, and it
-// works offline. normalize() and search() mirror server/search.py so both give the same answers.
-(function () {
+// works offline. normalize() and search() follow the spec in server/search.py, so both give the
+// same answers (tests/cases/search.json runs against both); the spelling-variants table comes from
+// the page (data-variants), written by the server from that one table.
+var MittaSearch = (function () {
   "use strict";
-  var form = document.querySelector("[data-search-form]");
-  var out = document.querySelector("[data-search-results]");
-  if (!form || !out || !window.fetch) return;
-  var input = form.querySelector("input[name=q]");
-  var index = null;
+  var variants = {};
 
   function normalize(text) {
-    return text.normalize("NFC").replace(/[\u200B-\u200D\uFEFF]/g, "")
-      .normalize("NFD").replace(/[\u0300-\u036f]/g, "").normalize("NFC")
-      .toLowerCase().split(/\s+/).filter(Boolean).join(" ");
+    text = text.normalize("NFC").replace(/[\u200B-\u200D\u2060\uFEFF]/g, "")
+      .split("\u17D2\u178A").join("\u17D2\u178F");   // subscript DA is typed for subscript TA
+    Object.keys(variants).forEach(function (v) { text = text.split(v).join(variants[v]); });
+    // Python's str.split() also splits on \x1c-\x1f and \x85, which \s does not cover.
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").normalize("NFC")
+      .toLowerCase().split(/[\s\x1c-\x1f\x85]+/).filter(Boolean).join(" ");
   }
 
-  function search(query) {
+  function search(index, query) {
     var q = normalize(query.slice(0, 200));
     var words = q.split(" ").filter(Boolean);
     if (!words.length) return [];
@@ -29,9 +30,21 @@
     return ranked.slice(0, 30).map(function (r) { return r[2]; });
   }
 
+  return { normalize: normalize, search: search, setVariants: function (table) { variants = table; } };
+})();
+
+(function () {
+  "use strict";
+  var form = document.querySelector("[data-search-form]");
+  var out = document.querySelector("[data-search-results]");
+  if (!form || !out || !window.fetch) return;
+  var input = form.querySelector("input[name=q]");
+  var index = null;
+  MittaSearch.setVariants(JSON.parse(out.getAttribute("data-variants") || "{}"));
+
   function render(query) {
     if (!query.trim()) { out.replaceChildren(); return; }
-    var results = search(query);
+    var results = MittaSearch.search(index, query);
     var heading = document.createElement("h2");
     if (!results.length) {
       // No result: emergency numbers first, then every category, as the server page does.

@@ -1,0 +1,93 @@
+"""Guidance articles: Markdown files with YAML front matter and a Khmer and an English body,
+rendered and sanitised when loaded so that an article can never inject markup."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import markdown
+import nh3
+
+from . import model as m
+from .reader import Reader, line_of, text_of
+
+LANG_MARK = re.compile(r"^<!-- lang: (km|en) -->\s*$", re.M)
+ALLOWED_TAGS = {"p", "h2", "h3", "ul", "ol", "li", "strong", "em", "a", "blockquote", "br"}
+
+
+def read_articles(r: Reader, folder: Path, categories) -> list[m.Article]:
+    """Every article in `folder`, sorted for the index; problems go to `r`."""
+    category_slugs = {c.slug for c in categories}
+    icons = {c.icon for c in categories}
+    articles = []
+    for path in sorted(folder.glob("*.md")):
+        article = read_article(r, path, category_slugs, icons)
+        if article:
+            if any(a.slug == article.slug for a in articles):
+                r.problem(path, 2, f"slug '{article.slug}' is used by another article")
+            articles.append(article)
+    return sorted(articles, key=lambda a: (a.order, a.slug))
+
+
+def render_markdown(text: str) -> str:
+    html = markdown.markdown(text, extensions=[], output_format="html")
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}},
+                     url_schemes={"https", "tel", "sms"}, link_rel="noopener noreferrer")
+
+
+def read_article(r: Reader, path: Path, category_slugs, icons=None) -> m.Article | None:
+    text = r.text(path)
+    if text is None:
+        return None
+    if not text.startswith("---\n"):
+        r.problem(path, 1, "an article starts with front matter between two '---' lines")
+        return None
+    end = text.find("\n---\n", 4)
+    if end < 0:
+        r.problem(path, 1, "the front matter is not closed by a '---' line")
+        return None
+    meta, lines = r.yaml(path, text[4:end], line_offset=1)
+    if meta is None:
+        if not any(p.file == r.name(path) for p in r.problems):
+            r.problem(path, 2, "the front matter is empty")
+        return None
+    if not r.check_schema(path, meta, lines, "article.json"):
+        return None
+    ok = True
+    if icons is not None and meta["icon"] not in icons:
+        r.problem(path, line_of(lines, ("icon",)), f"icon: '{meta['icon']}' is not a category icon ({', '.join(sorted(icons))})")
+        ok = False
+    for i, cat in enumerate(meta["categories"]):
+        if cat not in category_slugs:
+            r.problem(path, line_of(lines, ("categories", i)) or line_of(lines, ("categories",)), f"categories: unknown category '{cat}'")
+            ok = False
+    body_start = end + 5
+    body = text[body_start:]
+    first_body_line = text[:body_start].count("\n") + 1
+    marks = list(LANG_MARK.finditer(body))
+    found = [mk.group(1) for mk in marks]
+    bodies = {}
+    for i, mk in enumerate(marks):
+        chunk = body[mk.end(): marks[i + 1].start() if i + 1 < len(marks) else len(body)]
+        bodies.setdefault(mk.group(1), chunk.strip())
+    for lang, name in (("km", "Khmer"), ("en", "English")):
+        line = first_body_line + (body[: marks[found.index(lang)].start()].count("\n") if lang in found else 0)
+        if found.count(lang) > 1:
+            r.problem(path, line, f"the {name} body marker '<!-- lang: {lang} -->' appears more than once")
+            ok = False
+        elif not bodies.get(lang):
+            r.problem(path, line, f"the {name} body is missing (a line '<!-- lang: {lang} -->' followed by text)")
+            ok = False
+        elif lang == "km" and not re.search("[\u1780-\u17ff]", bodies[lang]):
+            r.problem(path, line, "the Khmer body has no Khmer script in it")
+            ok = False
+    if not ok:
+        return None
+    return m.Article(
+        slug=meta["slug"], order=meta["order"], need=meta["need"], icon=meta["icon"],
+        title=text_of(meta["title"]), summary=text_of(meta["summary"]),
+        body_html=m.Text(km=render_markdown(bodies["km"]), en=render_markdown(bodies["en"])),
+        categories=tuple(meta["categories"]), reviewed_on=dt.date.fromisoformat(meta["reviewed_on"]),
+        khmer_draft=meta["khmer_status"] == "draft",
+        sources=tuple((s["title"], s.get("url")) for s in meta["sources"]))

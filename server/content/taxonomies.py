@@ -1,0 +1,69 @@
+"""The small shared lists every other file refers to: provinces, categories and hotline short codes."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import model as m
+from .reader import Reader, line_of, text_of
+
+
+@dataclass(frozen=True)
+class Taxonomies:
+    provinces: tuple[m.Province, ...]
+    categories: tuple[m.Category, ...]
+    short_codes: frozenset[str]
+
+
+def read_taxonomies(r: Reader, root: Path, icons_dir=None) -> Taxonomies:
+    short, _ = r.read(root / "short-codes.yaml", "short-codes.json")
+    return Taxonomies(
+        provinces=tuple(_provinces(r, root / "provinces.yaml")),
+        categories=tuple(_categories(r, root / "categories.yaml", icons_dir)),
+        short_codes=frozenset(s["number"] for s in (short or {}).get("short_codes", [])))
+
+
+def _unique_slugs(r: Reader, path, lines, kind, items):
+    seen = set()
+    for i, item in enumerate(items):
+        if item["slug"] in seen:
+            r.problem(path, line_of(lines, (kind, i, "slug")), f"{kind}[{i}].slug: '{item['slug']}' is used twice")
+        seen.add(item["slug"])
+
+
+def _provinces(r: Reader, path: Path):
+    data, lines = r.read(path, "provinces.json")
+    items = (data or {}).get("provinces", [])
+    _unique_slugs(r, path, lines, "provinces", items)
+    _check_neighbours(r, path, lines, data or {}, items)
+    return [m.Province(p["slug"], p["code"], text_of(p["name"]), tuple(p["spellings"]), bool(p.get("featured")),
+                       tuple(p.get("neighbours", ()))) for p in items]
+
+
+def _check_neighbours(r: Reader, path, lines, data, items):
+    """Neighbours decide where a person is sent when nothing nearby can be called, so the map must
+    be whole: real provinces, never itself, and both sides of every border."""
+    listed = {p["slug"]: set(p.get("neighbours", ())) for p in items}
+    if any(listed.values()) and not data.get("neighbours_source"):
+        r.problem(path, 1, "neighbours_source: name the map the neighbours come from")
+    for i, p in enumerate(items):
+        for j, other in enumerate(p.get("neighbours", ())):
+            at = ("provinces", i, "neighbours", j)
+            where = f"provinces[{i}].neighbours[{j}]"
+            if other == p["slug"]:
+                r.problem(path, line_of(lines, at), f"{where}: '{other}' lists itself as a neighbour")
+            elif other not in listed:
+                r.problem(path, line_of(lines, at), f"{where}: '{other}' is not a province")
+            elif p["slug"] not in listed[other]:
+                r.problem(path, line_of(lines, at),
+                          f"{where}: '{p['slug']}' lists '{other}' but '{other}' does not list '{p['slug']}'")
+
+
+def _categories(r: Reader, path: Path, icons_dir):
+    data, lines = r.read(path, "categories.json")
+    items = (data or {}).get("categories", [])
+    _unique_slugs(r, path, lines, "categories", items)
+    for i, c in enumerate(items):
+        if icons_dir and not (Path(icons_dir) / f"{c['icon']}.svg").is_file():
+            r.problem(path, line_of(lines, ("categories", i, "icon")), f"categories[{i}].icon: no icon file {c['icon']}.svg")
+    return [m.Category(c["slug"], text_of(c["name"]), c["icon"], c.get("need", True)) for c in items]
