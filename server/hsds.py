@@ -37,7 +37,7 @@ EXTENSIONS = {
     "x_summary": "service: one line saying what it does",
     "x_safety_note": "service: what a person must know before using it (police, shelters, ...)",
     "x_free": "service: true only where a source says it is free",
-    "x_source": "service: where the information comes from",
+    "x_source": "service: where the information comes from; phone: where the number comes from, when that differs",
     "x_checked_by": "service: who confirmed it on assured_date (absent: not yet checked, call to confirm)",
     "x_alert_from": "service: first day the alert applies (YYYY-MM-DD)",
     "x_alert_until": "service: last day the alert applies (YYYY-MM-DD)",
@@ -69,15 +69,6 @@ def term_id(slug: str) -> str:
 
 def km_field(name: str) -> str:
     return "x_km_" + name.removeprefix("x_")
-
-
-def visible_phones(service):
-    """The numbers anyone outside the maintainers may see: never a doubtful one."""
-    return tuple(p for p in service.phones if getattr(p, "confidence", None) != "doubtful")
-
-
-def _status(service) -> str:
-    return getattr(service, "status", None) or "active"
 
 
 def _put(record, name, text, lang, bilingual):
@@ -156,9 +147,9 @@ def phone(service, ph, lang="en", bilingual=False):
     _put(record, "description", ph.description, lang, bilingual)
     _put(record, "x_available", ph.available, lang, bilingual)
     record["x_sms"] = ph.sms
-    confidence = getattr(ph, "confidence", None)
-    if confidence:
-        record["x_confidence"] = confidence
+    record["x_confidence"] = ph.confidence
+    if ph.source:
+        record["x_source"] = ph.source
     return record
 
 
@@ -186,13 +177,12 @@ def service(model, s, lang="en", bilingual=False, full=True):
     record = {"id": s.id, "organization_id": s.organization_id}
     for ours, theirs in SERVICE_TEXTS.items():
         _put(record, theirs, getattr(s, ours), lang, bilingual)
-    record["status"] = _status(s)
-    alert = getattr(s, "alert", None)
-    if alert:
-        _put(record, "alert", alert.text, lang, bilingual)
-        if getattr(alert, "start", None):
-            record["x_alert_from"] = alert.start.isoformat()
-        record["x_alert_until"] = alert.until.isoformat()
+    record["status"] = s.status
+    if s.alert:
+        _put(record, "alert", s.alert.text, lang, bilingual)
+        if s.alert.start:
+            record["x_alert_from"] = s.alert.start.isoformat()
+        record["x_alert_until"] = s.alert.until.isoformat()
     if s.free is not None:
         record["x_free"] = s.free
     record["x_source"] = s.provenance.source
@@ -205,7 +195,7 @@ def service(model, s, lang="en", bilingual=False, full=True):
     if not full:
         return record
     record["organization"] = organization(model, model.organization(s.organization_id), lang, bilingual)
-    record["phones"] = [phone(s, p, lang, bilingual) for p in visible_phones(s)]
+    record["phones"] = [phone(s, p, lang, bilingual) for p in s.public_phones]
     record["schedules"] = schedules(s)
     record["service_areas"] = service_areas(model, s, lang, bilingual)
     record["service_at_locations"] = [

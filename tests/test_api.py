@@ -84,7 +84,7 @@ def test_a_service_is_fully_nested(client, model):
     called = next(s for s in model.services if s.phones and s.schedules)
     record = get(client, f"/api/v1/services/{called.id}")
     assert record["organization"]["id"] == called.organization_id
-    assert [p["number"] for p in record["phones"]] == [p.number for p in hsds.visible_phones(called)]
+    assert [p["number"] for p in record["phones"]] == [p.number for p in called.public_phones]
     assert record["schedules"][0]["byday"] == ",".join(called.schedules[0].byday)
     assert {a["taxonomy_term"]["code"] for a in record["attributes"]} == set(called.categories)
     assert record["x_source"] == called.provenance.source
@@ -197,3 +197,20 @@ def test_the_openapi_document_describes_exactly_the_api(app, client):
         responses = item["get"]["responses"]
         assert responses["400"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
         assert ("404" in responses) == ("{id}" in path)
+
+
+def test_a_doubtful_number_is_in_no_answer(client, model):
+    doubtful = [p for s in model.services for p in s.phones if p.confidence == "doubtful"]
+    assert doubtful, "the content has doubtful numbers to hide"
+    seen = []
+    for lang in ("en", "km"):
+        for s in model.services:
+            seen.append(client.get(f"/api/v1/services/{s.id}?lang={lang}").get_data(as_text=True))
+        for o in model.organizations:
+            seen.append(client.get(f"/api/v1/organizations/{o.id}?lang={lang}").get_data(as_text=True))
+        seen.append(client.get(f"/api/v1/services?per_page=100&lang={lang}").get_data(as_text=True))
+    everything = "\n".join(seen)
+    digits = re.sub(r"\D", "", everything)
+    for phone in doubtful:
+        assert phone.id not in everything and phone.number not in everything
+        assert phone.tel.lstrip("+") not in digits
