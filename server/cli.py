@@ -40,7 +40,7 @@ def check(directory):
             click.echo(f"  {phone.number}  {org.slug}: {service.name.en}  (source: {phone.source or service.provenance.source})")
 
 
-from .maintain import export, import_  # noqa: E402  (they need the group above)
+from .maintain import checked, due, export, import_  # noqa: E402  (they need the group above)
 
-content.add_command(export)
-content.add_command(import_)
+for command in (export, import_, due, checked):
+    content.add_command(command)

@@ -774,20 +774,29 @@ def apply(changes, incoming: Exchange, model, content_dir: Path, icons_dir=None)
                 for item in data.get(key, []):
                     if "phones" in item and not item["phones"]:
                         del item["phones"]
-    # Write into a copy, load it like the app would, and only then replace the real files.
+    return write_checked(content_dir, {slug: data for slug, data in docs.items() if data is not None}, icons_dir)
+
+
+def load_yaml(content_dir, slug):
+    return _yaml().load((Path(content_dir) / "directory" / f"{slug}.yaml").read_text(encoding="utf-8"))
+
+
+def write_checked(content_dir, docs, icons_dir=None):
+    """Write organisation files ({slug: data}) only if content/ then loads: into a copy first,
+    loaded like the app would (ContentError: nothing written), then over the real files."""
+    content_dir = Path(content_dir)
+    y = _yaml()
     with tempfile.TemporaryDirectory() as tmp:
         trial = Path(tmp) / "content"
         shutil.copytree(content_dir, trial)
         for slug, data in docs.items():
-            if data is not None:
-                with open(trial / "directory" / f"{slug}.yaml", "w", encoding="utf-8") as out:
-                    y.dump(data, out)
-        load(trial, icons_dir=icons_dir)   # raises ContentError: nothing written
+            with open(trial / "directory" / f"{slug}.yaml", "w", encoding="utf-8") as out:
+                y.dump(data, out)
+        load(trial, icons_dir=icons_dir)
         written = []
         for slug in docs:
-            if docs[slug] is not None:
-                shutil.copyfile(trial / "directory" / f"{slug}.yaml", content_dir / "directory" / f"{slug}.yaml")
-                written.append(content_dir / "directory" / f"{slug}.yaml")
+            shutil.copyfile(trial / "directory" / f"{slug}.yaml", content_dir / "directory" / f"{slug}.yaml")
+            written.append(content_dir / "directory" / f"{slug}.yaml")
         return written
 
 

@@ -1,15 +1,19 @@
-"""Maintainers' commands on content/: `flask content export`, `import`.
+"""Maintainers' commands on content/: `flask content export`, `import`, `due`, `checked`.
 
 Like `flask content check` they need no running app: they read content/ (or --dir) themselves.
 """
+import csv
+import datetime as dt
+import io
 import os
 import sys
 from pathlib import Path
 
 import click
 
-from . import exchange
+from . import calls, exchange
 from .content import ContentError, load
+from .content.model import CAMBODIA
 from .paths import CATEGORY_ICONS, CONTENT_DIR
 
 dir_option = click.option(
@@ -76,3 +80,66 @@ def import_(source, do_apply, directory):
         return
     written = exchange.apply(changes, incoming, model, directory, CATEGORY_ICONS)
     click.echo(f"Written: {', '.join(str(p) for p in written)}. Check them with git diff, then commit.")
+
+
+@click.command("due")
+@click.option("--csv", "as_csv", is_flag=True, help="a CSV call sheet (UTF-8 with BOM, for a spreadsheet)")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, help="the day to count from (default: today in Cambodia)")
+@dir_option
+def due(as_csv, today, directory):
+    """The call sheet: services never checked, checked over 180 days ago, with a doubtful number
+    or an open problem report, each with its numbers and what to ask."""
+    model = _model(directory)
+    day = today.date() if today else dt.datetime.now(CAMBODIA).date()
+    sheet = calls.due(model, day, open_reports())
+    if as_csv:
+        out = io.StringIO(newline="")
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(["service_id", "organization", "service", "why", "numbers", "ask", "last_checked"])
+        for d in sheet:
+            writer.writerow([d.service.id, d.organization.name.en, d.service.name.en, "; ".join(d.reasons),
+                             calls.numbers(d.service), "\n".join(d.questions),
+                             d.service.provenance.checked_on or ""])
+        click.echo("\ufeff" + out.getvalue(), nl=False)
+        return
+    for i, d in enumerate(sheet, 1):
+        click.echo(f"{i}. {d.service.name.en} — {d.organization.name.en}  [{d.service.id}]")
+        click.echo(f"   why: {'; '.join(d.reasons)}")
+        click.echo(f"   numbers: {calls.numbers(d.service)}")
+        for q in d.questions:
+            click.echo(f"   ask: {q}")
+    click.echo(f"{len(sheet)} service(s) to call. Record each call with: flask content checked SERVICE_ID --by NAME")
+
+
+def open_reports():
+    """{service id: [(kind, text)]} of open problem reports, when the reports database exists."""
+    try:
+        from . import reports
+    except ImportError:
+        return {}
+    return reports.open_by_service()
+
+
+@click.command("checked")
+@click.argument("service_id")
+@click.option("--by", required=True, help="who called")
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="the day of the call (default: today)")
+@click.option("--phone", help="the number called, as written in the file (or its id)")
+@click.option("--works/--dead", default=None, help="whether --phone reached the service")
+@dir_option
+def checked(service_id, by, on, phone, works, directory):
+    """Record a call: the service is checked on DATE by NAME; --phone N --works confirms the
+    number, --dead deletes it (the reason goes into the maintainers' note)."""
+    model = _model(directory)
+    day = on.date() if on else dt.datetime.now(CAMBODIA).date()
+    try:
+        for line in calls.record_call(model, directory, service_id, by, day, phone, works, CATEGORY_ICONS):
+            click.echo(line)
+    except calls.CallError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    except ContentError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo("Nothing was changed.", err=True)
+        sys.exit(1)
