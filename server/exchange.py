@@ -29,7 +29,21 @@ from . import hsds
 from .content import ContentError, load
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$")
+# hh:mm[:ss], and what spreadsheets turn it into: 7:30, 12:00:00 AM, 11:59:59 PM
+TIME = re.compile(r"^(\d{1,2}):([0-5]\d)(?::([0-5]\d))?\s*([AaPp][Mm])?$")
+
+
+def _time(value):
+    """An HSDS time as hh:mm:ss, or None when it is not a time."""
+    match = TIME.match(value or "")
+    if not match:
+        return None
+    hour, minute, second, half = int(match[1]), match[2], match[3] or "00", (match[4] or "").upper()
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "PM" else 0)
+    return f"{hour:02d}:{minute}:{second}" if hour < 24 else None
 
 # The tabular package: one CSV per HSDS table, columns in this order, with their Table Schema types.
 TABLES = {
@@ -446,11 +460,11 @@ def from_records(orgs, services, terms, model) -> Exchange:
         for sched in s.get("schedules") or []:
             h = r.child(sched, "schedules")
             days = [d.strip() for d in (h.str("byday") or "").split(",") if d.strip()]
-            opens, closes = h.str("opens_at"), h.str("closes_at")
+            opens, closes = _time(h.str("opens_at")), _time(h.str("closes_at"))
             for name, value in (("opens_at", opens), ("closes_at", closes)):
-                if value is None or not TIME.match(value):
-                    h.fail(name, f"{value!r} is not a time (hh:mm or hh:mm:ss)")
-            if days and opens and closes and TIME.match(opens) and TIME.match(closes):
+                if value is None:
+                    h.fail(name, f"{h.str(name)!r} is not a time (hh:mm or hh:mm:ss)")
+            if days and opens and closes:
                 schedules.append({"byday": days, "opens_at": hsds.content_time(opens),
                                   "closes_at": hsds.content_time(closes)})
         locations = []

@@ -108,6 +108,12 @@ def test_a_spreadsheet_saved_csv_imports_showing_each_change_and_applies_only_wi
     order = list(reversed(range(len(header))))
     write_table(pkg / "services.csv", [header[i] for i in order] + [""],
                 [[r[i] for i in order] + [""] for r in rows], line_end="\r\n")
+    header, rows = read_table(pkg / "schedules.csv")
+    for row in rows:   # how LibreOffice writes times back in an English locale
+        for column in ("opens_at", "closes_at"):
+            hh, mm, ss = map(int, row[header.index(column)].split(":"))
+            row[header.index(column)] = f"{(hh % 12) or 12}:{mm:02d}:{ss:02d} {'AM' if hh < 12 else 'PM'}"
+    write_table(pkg / "schedules.csv", header, rows)
     header, rows = read_table(pkg / "phones.csv")
     removed = rows.pop(0)
     write_table(pkg / "phones.csv", header, rows, bom=True)
