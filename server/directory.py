@@ -14,8 +14,11 @@ bp = Blueprint("directory", __name__, url_prefix="/<locale>")
 
 
 def now() -> dt.datetime:
-    """The clock, replaceable in tests (config CLOCK) to check open-now at fixed times."""
+    """The clock, replaceable in tests (config CLOCK) to check open-now at fixed times: a function,
+    or a fixed ISO instant (MITTA_CLOCK=2026-12-01T09:00+07:00 for a test server in its own process)."""
     clock = current_app.config.get("CLOCK")
+    if isinstance(clock, str):
+        return dt.datetime.fromisoformat(clock)
     return clock() if clock else dt.datetime.now(dt.timezone.utc)
 
 

@@ -38,20 +38,19 @@ def normalize(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).lower().split())
 
 
+def entry(kind: str, title: str, summary: str, url: str, names: list[str], extra: list[str]) -> dict:
+    """One index entry: `names` rank a match higher than the other `extra` words."""
+    return {"kind": kind, "title": title, "summary": summary, "url": url,
+            "names": [normalize(n) for n in names], "terms": normalize(" ".join(names + extra))}
+
+
 def build_index(content, locale: str, url) -> list[dict]:
     """One entry per thing a person may look for. `url(kind, item)` makes its link. Only what
     users may see: listed services, their public numbers, and the categories that are needs."""
     docs = []
 
     def add(kind, item, title, summary, names, extra):
-        docs.append({
-            "kind": kind,
-            "title": title,
-            "summary": summary,
-            "url": url(kind, item),
-            "names": [normalize(n) for n in names],
-            "terms": normalize(" ".join(names + extra)),
-        })
+        docs.append(entry(kind, title, summary, url(kind, item), names, extra))
 
     categories = {c.slug: c for c in content.categories}
     provinces = {p.slug: p for p in content.provinces}

@@ -43,7 +43,7 @@ def problems(root):
 def test_the_shipped_content_is_valid():
     model = load(CONTENT)
     assert len(model.provinces) == 25
-    assert len(model.categories) == 14
+    assert len(model.needs) == 14
     assert {"117", "118", "119", "1280", "1288", "023 997 919", "1281"} <= {
         p.number for s in model.services for p in s.phones}
 

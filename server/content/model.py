@@ -207,12 +207,6 @@ class NeedPage:
     def fallback(self) -> bool:
         return not self.local
 
-    @property
-    def services(self) -> tuple[Service, ...]:
-        """Everything the page lists, in page order."""
-        return (self.uncallable + tuple(s for _, group in self.nearest for s in group)
-                if self.fallback else self.local) + self.national + self.emergency
-
 
 @dataclass(frozen=True)
 class Content:
