@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 from flask import Blueprint, current_app, request
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound
@@ -77,9 +78,11 @@ def _datetime(args, name):
     raw = args.get(name)
     if raw is None:
         return None
+    # RFC 3339 allows a leap second (:60), which Python's datetime cannot hold: one second less.
+    text = re.sub(r"(T\d\d:\d\d):60", r"\1:59", raw.upper())
     try:
-        value = dt.datetime.fromisoformat(raw.upper()) if "T" in raw.upper() else \
-            dt.datetime.combine(dt.date.fromisoformat(raw), dt.time(0))
+        value = dt.datetime.fromisoformat(text) if "T" in text else \
+            dt.datetime.combine(dt.date.fromisoformat(text), dt.time(0))
     except ValueError:
         _fail(BadRequest, f"parameter '{name}' must be a date-time like 2026-01-31T00:00:00+07:00")
     # A time without a zone is Cambodia's, like everything else in the directory.

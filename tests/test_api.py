@@ -169,6 +169,8 @@ def test_filters(client, model):
     never_checked = {s.id for s in model.services if not s.provenance.checked_on}
     future = get(client, "/api/v1/services?modified_after=2999-01-01T00:00:00Z&per_page=100")["contents"]
     assert {s["id"] for s in future} == never_checked
+    leap = get(client, "/api/v1/services?modified_after=2016-12-31t23:59:60z&per_page=100")
+    assert leap["total_items"] == len(model.services)
     past = get(client, "/api/v1/services?modified_after=2000-01-01&per_page=100")
     assert past["total_items"] == len(model.services)
     both = get(client, f"/api/v1/services?province=pursat&taxonomy_term_id={term}&per_page=100")["contents"]
