@@ -66,7 +66,7 @@ BROKEN = {
     "dangling": ("    categories: [emergency]",
                  "    categories: [emergency]\n    locations: [0b9a4a52-1d3c-4c8e-9e55-3c1f7b2a9d10]",
                  1, "no location with id 0b9a4a52"),
-    "khmer": ('      km: "ប៉ូលីស"\n', "", None, "Khmer text (km) is missing"),
+    "khmer": ('      km: "ប៉ូលិស"\n', "", None, "Khmer text (km) is missing"),
     "phone": ('number: "117"', 'number: "12345"', 0, "'12345' is not a valid Cambodian phone number"),
     "date": ("checked_on: 2026-11-22", "checked_on: 2026-02-30", 0, "'2026-02-30' is not a real date"),
     "yaml": ("services:\n", "services:\n  - id: [unclosed\n", None, "malformed YAML"),
@@ -112,7 +112,7 @@ def neighbours_file(root, neighbours, source="a test map"):
     ({"pursat": ["battambang", "atlantis"], "battambang": ["pursat"]}, "map", "- atlantis", "'atlantis' is not a province"),
     ({"pursat": ["pursat"]}, "map", "- pursat", "'pursat' lists itself as a neighbour"),
     ({"pursat": ["battambang"]}, "map", "- battambang", "'pursat' lists 'battambang' but 'battambang' does not list 'pursat'"),
-    ({"pursat": ["battambang"], "battambang": ["pursat"]}, None, None, "neighbours_source: name the map"),
+    ({"pursat": ["battambang"], "battambang": ["pursat"]}, None, None, "'neighbours_source' is required"),
 ])
 def test_neighbours_are_provinces_never_itself_and_both_ways(content_copy, neighbours, source, bad, message):
     text = neighbours_file(content_copy, neighbours, source)

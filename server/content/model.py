@@ -201,7 +201,7 @@ class NeedPage:
     uncallable: tuple[Service, ...]             # local, listed, but nothing to call (no number, closed)
     nearest: tuple[tuple[Province, tuple[Service, ...]], ...]   # neighbours, nearest first
     national: tuple[Service, ...]
-    emergency: tuple[Service, ...]
+    emergency: bool                             # the emergency list closes the page
 
     @property
     def fallback(self) -> bool:
@@ -274,7 +274,7 @@ class Content:
         here = local_to(province)
         local = tuple(s for s in here if s.callable)
         national = tuple(s for s in self.services_in(province, category) if s.national and self.answers_need(s, category))
-        nearest, emergency = (), ()
+        nearest = ()
         if not local:
             seen = {s.id for s in here}
             groups = []
@@ -284,9 +284,8 @@ class Content:
                 if group:
                     groups.append((self.province(slug), group))
             nearest = tuple(groups)
-            emergency = tuple(s for s in self.emergency_services if s.id not in {n.id for n in national})
         return NeedPage(self.province(province), self.category(category), local,
-                        tuple(s for s in here if not s.callable), nearest, national, emergency)
+                        tuple(s for s in here if not s.callable), nearest, national, emergency=not local)
 
     @property
     def emergency_services(self):
