@@ -5,10 +5,10 @@ at start-up; invalid content stops the app instead of serving part of it.
 """
 from flask import Flask
 
-from . import api, compress, directory, errors, guide, i18n, icons, logs, offline, pages, safety, security
+from . import api, compress, directory, errors, guide, i18n, icons, logs, offline, pages, reports, safety, security
 from .content import load
 from .extensions import babel, cache
-from .paths import CATEGORY_ICONS, CONTENT_DIR, STATIC_DIR
+from .paths import CATEGORY_ICONS, CONTENT_DIR, INSTANCE_DIR, STATIC_DIR
 
 
 def create_app(test_config=None):
@@ -16,6 +16,7 @@ def create_app(test_config=None):
         __name__,
         static_folder=STATIC_DIR,
         static_url_path="/static",
+        instance_path=INSTANCE_DIR,  # where problem reports are kept unless MITTA_DB says otherwise
     )
     app.config.from_mapping(
         CONTENT_DIR=CONTENT_DIR,
@@ -49,6 +50,7 @@ def create_app(test_config=None):
     app.register_blueprint(guide.bp)
     app.register_blueprint(safety.bp)
     app.register_blueprint(api.bp)
+    reports.init_app(app)
     offline.init_app(app)
     compress.init_app(app)
     return app

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from . import exchange
 from .content.model import STALE_AFTER_DAYS
+from .reports import KINDS
 
 
 @dataclass(frozen=True)
@@ -24,14 +25,16 @@ class Due:
 
 def due(model, today: dt.date, reports=None) -> list[Due]:
     """Services to call, most urgent first: an open problem report, a doubtful number, never
-    checked, checked more than STALE_AFTER_DAYS ago. `reports`: {service id: [(kind, text)]}."""
+    checked, checked more than STALE_AFTER_DAYS ago. `reports`: {service id: [reports.Report]}."""
     reports = reports or {}
     sheet = []
     for s in model.services:
         reasons, questions, rank = [], [], 9
-        for kind, text in reports.get(s.id, []):
-            reasons.append(f"problem report: {kind}")
-            questions.append(f"Someone reported '{kind}'{': ' + text if text else ''}. Is that so? What is right now?")
+        for r in reports.get(s.id, []):
+            kind = KINDS.get(r.kind, r.kind)
+            reasons.append(f"problem report {r.id} ({r.day}): {kind}")
+            questions.append(f"Someone reported '{kind}'{': ' + r.text if r.text else ''}. Is that so? What is right "
+                             f"now? (Then: flask reports close {r.id})")
             rank = min(rank, 0)
         doubtful = [p for p in s.phones if p.confidence == "doubtful"]
         if doubtful:

@@ -112,11 +112,8 @@ def due(as_csv, today, directory):
 
 
 def open_reports():
-    """{service id: [(kind, text)]} of open problem reports, when the reports database exists."""
-    try:
-        from . import reports
-    except ImportError:
-        return {}
+    """{service id: [Report]} of open problem reports ({} before the first report arrives)."""
+    from . import reports
     return reports.open_by_service()
 
 

@@ -69,6 +69,15 @@ class LiveServer:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
 
+@pytest.fixture(autouse=True)
+def reports_db(tmp_path, monkeypatch):
+    """Problem reports go to this test's own database, never the project's instance/ folder
+    (servers started by the test inherit it)."""
+    path = tmp_path / "reports.sqlite3"
+    monkeypatch.setenv("MITTA_DB", str(path))
+    return path
+
+
 @pytest.fixture
 def app():
     return create_app({"TESTING": True})
