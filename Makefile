@@ -6,7 +6,7 @@ PORT   ?= 8000
 HOST   ?= 127.0.0.1
 export PORT HOST
 
-.PHONY: run test fuzz setup setup-test translations extract check bench font clean
+.PHONY: run test fuzz fuzz-api setup setup-test translations extract check bench font clean
 
 run: setup
 	$(PY) -m server.serve
@@ -45,6 +45,11 @@ extract: $(VENV)/.installed
 
 check: setup
 	$(VENV)/bin/flask --app server content check
+
+# Schemathesis against /api/v1/openapi.json with many more cases than `make test` runs.
+fuzz: fuzz-api
+fuzz-api: setup-test
+	MITTA_FUZZ_EXAMPLES=$${MITTA_FUZZ_EXAMPLES:-1000} $(PY) -m pytest -q tests/test_api_fuzz.py
 
 bench: setup-test
 	$(PY) scripts/bench.py

@@ -5,15 +5,19 @@ at start-up; invalid content stops the app instead of serving part of it.
 """
 from flask import Flask
 
-from . import assets, cards, compress, directory, errors, guide, i18n, icons, logs, offline, pages, public, qr, safety, security, share
+from . import api, assets, cards, compress, directory, errors, guide, i18n, icons, logs, offline, pages, public, qr, reports, safety, security, share
 from .content import load
 from .extensions import babel, cache
-from .paths import CATEGORY_ICONS, CONTENT_DIR, STATIC_DIR
+from .paths import CATEGORY_ICONS, CONTENT_DIR, INSTANCE_DIR, STATIC_DIR
 
 
 def create_app(test_config=None):
     # Static files are served by server/assets.py at content-hashed URLs, not by Flask's folder.
-    app = Flask(__name__, static_folder=None)
+    app = Flask(
+        __name__,
+        static_folder=None,
+        instance_path=INSTANCE_DIR,  # where problem reports are kept unless MITTA_DB says otherwise
+    )
     app.config.from_mapping(
         CONTENT_DIR=CONTENT_DIR,
         # One small process serves a province; rendered pages are pure functions of the content
@@ -57,6 +61,8 @@ def create_app(test_config=None):
     app.register_blueprint(guide.bp)
     app.register_blueprint(safety.bp)
     app.register_blueprint(cards.bp)
+    app.register_blueprint(api.bp)
+    reports.init_app(app)
     offline.init_app(app)
     compress.init_app(app)
     return app

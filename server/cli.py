@@ -38,3 +38,9 @@ def check(directory):
         for service, phone in doubtful:
             org = model.organization(service.organization_id)
             click.echo(f"  {phone.number}  {org.slug}: {service.name.en}  (source: {phone.source or service.provenance.source})")
+
+
+from .maintain import checked, due, export, import_  # noqa: E402  (they need the group above)
+
+for command in (export, import_, due, checked):
+    content.add_command(command)

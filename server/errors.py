@@ -34,6 +34,9 @@ def render_error(error):
         # The Host header was refused (TRUSTED_HOSTS), so Flask made no URL adapter. Our links are
         # root-relative: any name builds the same ones.
         request_ctx.url_adapter = current_app.url_map.bind("localhost")
+    if request.path.startswith("/api/"):
+        from .api import json_error  # the API answers its errors in JSON, pages in HTML
+        return json_error(error)
     if not g.get("locale"):
         g.locale = _locale_from_path()
     page = render_template("error.html", code=error.code, switch_url=_home_in)

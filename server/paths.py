@@ -7,3 +7,4 @@ CONTENT_DIR = os.path.join(ROOT, "content")
 STATIC_DIR = os.path.join(ROOT, "static")
 SERVICE_WORKER_DIR = os.path.join(ROOT, "service_worker")
 CATEGORY_ICONS = os.path.join(STATIC_DIR, "icons", "categories")
+INSTANCE_DIR = os.path.join(ROOT, "instance")  # Flask's instance folder: the problem reports database

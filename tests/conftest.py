@@ -92,7 +92,19 @@ Flask.test_client_class = WholeAnswerClient  # every app a test makes, the offli
 
 def make_app(config=None):
     """A test app: TESTING on, the clock pinned to TODAY, and `config` on top."""
-    return create_app({"TESTING": True, "CLOCK": lambda: TODAY, **(config or {})})
+    # DB: the database the autouse fixture `reports_db` gave this test (servers it starts inherit
+    # MITTA_DB from the environment); a test app reads no environment of its own.
+    return create_app({"TESTING": True, "CLOCK": lambda: TODAY, "DB": os.environ.get("MITTA_DB"),
+                       **(config or {})})
+
+
+@pytest.fixture(autouse=True)
+def reports_db(tmp_path, monkeypatch):
+    """Problem reports go to this test's own database, never the project's instance/ folder
+    (servers started by the test inherit it)."""
+    path = tmp_path / "reports.sqlite3"
+    monkeypatch.setenv("MITTA_DB", str(path))
+    return path
 
 
 @pytest.fixture
