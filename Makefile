@@ -14,8 +14,8 @@ run: setup
 test: setup-test
 	$(PY) -m pytest
 
-# Hostile input against every route for much longer than `make test` does (FUZZ_EXAMPLES=50000
-# by default, a few minutes); prints how many cases it tried.
+# Hostile input against every route for much longer than `make test` does: FUZZ_EXAMPLES (50000)
+# cases per property, 100,000 in all, about 15 minutes on 2 busy cores; prints how many it tried.
 fuzz: setup-test
 	$(PY) -m pytest tests/test_fuzz.py -q -p no:logging --hypothesis-profile=fuzz --hypothesis-show-statistics
 
