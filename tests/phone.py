@@ -17,9 +17,11 @@ def wait_until_cached(page, path, timeout_ms=30_000):
 
 
 # Every link, button and field a person can see, with its size; links inside an article's
-# sentences are inline text, which WCAG exempts.
+# sentences are inline text, which WCAG exempts. A radio or checkbox inside its label is tapped
+# anywhere on the label, so the label is its target.
 _SMALL = """() => [...document.querySelectorAll('a, button, input, select, summary')]
     .filter(e => e.offsetParent && !e.classList.contains('skip-link') && !e.closest('.guide-body'))
+    .map(e => /^(radio|checkbox)$/.test(e.type) && e.closest('label') ? e.closest('label') : e)
     .map(e => [e.textContent.trim().slice(0, 50), e.getBoundingClientRect()])
     .filter(([, r]) => r.width < 48 || r.height < 48)
     .map(([t, r]) => `${t} ${Math.round(r.width)}x${Math.round(r.height)}`)"""
