@@ -8,26 +8,9 @@ import pytest
 
 from server.cli import content as content_cli
 from server.content import load
+from cli_fixtures import copy, run  # noqa: F401  (fixtures: a content copy, the content CLI)
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def copy(tmp_path):
-    target = tmp_path / "content"
-    shutil.copytree(ROOT / "content", target)
-    return target
-
-
-@pytest.fixture
-def run(app):
-    runner = app.test_cli_runner()
-
-    def run(*args, code=0):
-        result = runner.invoke(content_cli, [str(a) for a in args])
-        assert result.exit_code == code, result.output
-        return result.output
-    return run
 
 
 def sheet(run, copy, today):
