@@ -101,7 +101,7 @@ def kind(path: str) -> tuple:
     need in the other provinces (mostly the same national list), service pages together."""
     segments = [s for s in path.split("/") if s]
     section = segments[1] if len(segments) > 1 else ""
-    last = segments[-1] if len(segments) > 2 else ""
+    last = segments[-1] if len(segments) > 3 else ""  # /<locale>/<section>/<slug>/<last>/
     return (section, len(segments), last, path)
 
 
