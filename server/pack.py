@@ -93,8 +93,22 @@ def content_day(model) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(12), tzinfo=CAMBODIA)
 
 
+def kind(path: str) -> tuple:
+    """Where a page sits in its language's parts: pages of one shape side by side, so each part's
+    gzip finds the previous page's markup within its 32 KB window. The section (first segment
+    after the language), the depth, then the last segment where it is not the page's own slug:
+    /km/province/<slug>/card/ with the other cards, /km/province/<slug>/<need>/ with the same
+    need in the other provinces (mostly the same national list), service pages together."""
+    segments = [s for s in path.split("/") if s]
+    section = segments[1] if len(segments) > 1 else ""
+    last = segments[-1] if len(segments) > 3 else ""  # /<locale>/<section>/<slug>/<last>/
+    return (section, len(segments), last, path)
+
+
 def split(pages: list[Page]) -> list[Part]:
-    """Pages in path order, cut into parts of at most PART_LIMIT bytes (a bigger page alone)."""
+    """Pages in the order of `kind`, cut into parts of at most PART_LIMIT bytes (a bigger page
+    alone)."""
+    pages = sorted(pages, key=lambda page: kind(page.path))
     parts, entries, size = [], [], 2
 
     def close():

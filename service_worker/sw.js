@@ -213,6 +213,9 @@ async function save(locale) {
     await cache.put(DONE, json({locale, savedAt: Date.now(), bytes, parts: parts.map((p) => p[1]),
                                 files: files.map(([url]) => url)}));
   } catch (error) {
+    // Its cache gone under it: "Remove Mitta" (static/js/safety.js) deleted everything while it
+    // was saving. Nothing is noted, so nothing of ours is written again.
+    if (!(await caches.has(name))) throw new SaveError('removed');
     await caches.delete(name);
     const reason = why(error);
     if (reason.reason === 'space' && !reason.need) reason.need = need;
@@ -226,7 +229,7 @@ const saving = {};
 function saveOnce(locale) {
   saving[locale] = saving[locale] || save(locale).then(
     () => remember(locale, null),
-    (error) => remember(locale, error).then(() => { throw error; }),
+    (error) => (error.reason === 'removed' ? Promise.resolve() : remember(locale, error)).then(() => { throw error; }),
   ).finally(() => { delete saving[locale]; });
   return saving[locale];
 }

@@ -158,7 +158,7 @@
   function saveThisLanguage(now) {
     return ask('STATUS').then(function (status) {
       var mine = status.saved[locale];
-      if (mine && mine.current) return status;
+      if ((mine && mine.current) || exiting()) return status;
       // Airplane mode: nothing to try; going online tries (the 'online' listener below).
       if (!navigator.onLine || (!now && !mayRetry(status.failed[locale]))) return status;
       state.saving = true;
@@ -184,6 +184,12 @@
     }
   }
 
+  // Quick exit or "Remove Mitta" under way (static/js/safety.js blanks the page first): start
+  // nothing that would register, save or note a check again behind it.
+  function exiting() {
+    return document.documentElement.classList.contains('quick-exit-blank');
+  }
+
   function lastCheck(value) {
     try {
       if (value) window.sessionStorage.setItem(CHECKED, String(value));
@@ -198,7 +204,7 @@
   // page: sw.js and its configuration are fresh for an hour in the HTTP cache anyway.
   function check(now) {
     var reg = state.reg;
-    if (!reg || !reg.active) return;
+    if (!reg || !reg.active || exiting()) return;
     if (!now && Date.now() - lastCheck() < HOUR) return;
     lastCheck(Date.now());
     reg.update().then(function () {
@@ -289,6 +295,7 @@
   });
 
   function start() {
+    if (exiting()) return;
     // Leaving the page stops the request cleanly rather than cutting it off.
     var leaving = window.AbortController ? new AbortController() : null;
     if (leaving) window.addEventListener('pagehide', function () { leaving.abort(); });

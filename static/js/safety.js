@@ -182,14 +182,20 @@
     return promise.then(function () {}, function () {});
   }
 
-  function removeEverything() {
+  function clearStorage() {
     try { localStorage.clear(); } catch (e) { /* nothing stored */ }
     try { sessionStorage.clear(); } catch (e) { /* nothing stored */ }
+  }
+
+  function removeEverything() {
+    clearStorage();
     // The worker first, so it cannot save pages again; then the caches, twice, in case a download
-    // it had started was still writing.
+    // it had started was still writing; then the page's storage again, in case a script of ours
+    // noted something (offline.js's last update check) while all that was under way.
     return settle(unregisterWorkers())
       .then(function () { return Promise.all([settle(deleteCaches()), settle(deleteDatabases())]); })
-      .then(function () { return settle(deleteCaches()); });
+      .then(function () { return settle(deleteCaches()); })
+      .then(clearStorage);
   }
 
   function askServerToForget(form) {

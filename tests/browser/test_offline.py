@@ -230,10 +230,16 @@ def test_switching_language_saves_the_other_language(browser, phone_profile, own
     page.get_by_role("link", name="English").click()
     page.wait_for_url("**/en/")
     wait_saved(page)
-    deadline = time.monotonic() + 60
-    while len(names := sorted(page.evaluate("caches.keys()"))) < 2:
-        assert time.monotonic() < deadline, names
-        time.sleep(0.2)
+    # Until both languages' caches exist, asked from inside the page (a condition, not a fixed wait).
+    names = sorted(page.evaluate("""async () => {
+        const end = Date.now() + 60000;
+        let names;
+        while ((names = await caches.keys()).length < 2 && Date.now() < end) {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        return names;
+    }"""))
+    assert len(names) >= 2, names
     assert [n.rsplit("-", 1)[1] for n in names] == ["en", "km"]
     assert names[0].rsplit("-", 1)[0] == names[1].rsplit("-", 1)[0], "one version for both"
     english = stored_bytes(page.evaluate(CACHE_SUMMARY)[names[0]])
@@ -402,7 +408,17 @@ def test_first_visit_with_the_whole_pack_fits_400_kb(browser, phone_profile, liv
     try:
         page.goto(f"{proxy.url}/{locale}/")
         wait_saved(page)
-        page.wait_for_timeout(500)  # let anything still in flight land
+        # The visit's last request: the update check after saving, which the worker then notes as
+        # checkedAt in its completion marker (asked from inside the page until it is there).
+        assert page.evaluate("""async () => {
+            const end = Date.now() + 30000;
+            while (Date.now() < end) {
+                const done = await caches.match('/__mitta/done');
+                if (done && (await done.json()).checkedAt) return true;
+                await new Promise((resolve) => setTimeout(resolve, 50));
+            }
+            return false;
+        }"""), "the update check after saving did not finish"
         total = proxy.received
     finally:
         context.close()

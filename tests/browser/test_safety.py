@@ -33,7 +33,9 @@ def context(browser, phone_profile):
 
 
 def wait_until_saved(page):
-    """Until the real service worker has saved this language, quick exit's neutral page included."""
+    """Until the real service worker has saved this language (its completion marker, written
+    last), quick exit's neutral page included."""
+    wait_until_cached(page, "/__mitta/done")
     wait_until_cached(page, "/weather/")
 
 
