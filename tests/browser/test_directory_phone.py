@@ -75,7 +75,7 @@ def hours_server(tmp_path_factory):
 
 def legal_aid_page(page, server):
     page.goto(server.url + "/en/province/pursat/legal-aid/")
-    link = page.locator(".service-card", has=page.locator(".open-now")).get_by_role("link").first
+    link = page.locator(".card", has=page.locator(".open-now")).get_by_role("link").first
     return link.get_attribute("href")
 
 
