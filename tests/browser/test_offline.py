@@ -447,11 +447,9 @@ def test_a_notice_when_the_saved_information_is_old(saved_km, days, notice):
         page.close()
 
 
-def test_without_javascript_nothing_is_missing(browser, phone_profile, live_server):
-    context = browser.new_context(**phone_profile, java_script_enabled=False)
-    page = context.new_page()
+def test_without_javascript_nothing_is_missing(phone_without_javascript, live_server):
+    page = phone_without_javascript
     page.goto(live_server.url + "/en/emergency/")
     assert page.locator("h1").first.text_content() == "Help now"
     status = page.locator("#offline-status")
     assert status.text_content() == "" and not status.is_visible()
-    context.close()

@@ -211,20 +211,16 @@ def test_card_page_and_open_qr_codes_have_no_accessibility_violations(phone, ser
     assert not found, found
 
 
-def test_without_javascript_only_what_works_shows(browser, phone_profile, server, model):
-    context = browser.new_context(**phone_profile, java_script_enabled=False)
-    page = context.new_page()
-    try:
-        page.goto(f"{server.url}/en/service/{model.emergency_services[0].id}/")
-        assert page.locator("a[data-share-fallback]").is_visible()
-        assert not page.locator("button[data-share]").is_visible() and not page.locator("button[data-copy]").is_visible()
-        page.locator("details.qr-box summary").click()
-        assert page.locator("details.qr-box svg.qr").is_visible()
-        page.goto(f"{server.url}/en/province/pursat/card/")
-        assert not page.locator("button[data-print]").is_visible()
-        assert page.locator(".print-card").first.is_visible()
-    finally:
-        context.close()
+def test_without_javascript_only_what_works_shows(phone_without_javascript, server, model):
+    page = phone_without_javascript
+    page.goto(f"{server.url}/en/service/{model.emergency_services[0].id}/")
+    assert page.locator("a[data-share-fallback]").is_visible()
+    assert not page.locator("button[data-share]").is_visible() and not page.locator("button[data-copy]").is_visible()
+    page.locator("details.qr-box summary").click()
+    assert page.locator("details.qr-box svg.qr").is_visible()
+    page.goto(f"{server.url}/en/province/pursat/card/")
+    assert not page.locator("button[data-print]").is_visible()
+    assert page.locator(".print-card").first.is_visible()
 
 
 def test_card_page_and_service_share_fit_320_px_with_big_tap_targets(narrow_phone, server, model):

@@ -42,11 +42,10 @@ def fill(page, kind_label, text):
     ("en", "Report a problem with this listing", "It has moved", "Send report", "Sent. Thank you."),
     ("km", "រាយការណ៍បញ្ហាអំពីព័ត៌មាននេះ", "វាបានផ្លាស់ទីតាំងហើយ", "ផ្ញើរបាយការណ៍", "បានផ្ញើហើយ។ សូមអរគុណ។"),
 ])
-def test_without_javascript_the_form_is_answered_with_a_page(browser, phone_profile, own_server, reports_db,
+def test_without_javascript_the_form_is_answered_with_a_page(phone_without_javascript, own_server, reports_db,
                                                               service, locale, summary, kind, send, sent):
     own_server.start()
-    context = browser.new_context(**phone_profile, java_script_enabled=False)
-    page = context.new_page()
+    page = phone_without_javascript
     page.goto(f"{own_server.url}/{locale}/service/{service.id}/")
     assert page.locator("details.report summary").inner_text() == summary
     fill(page, kind, "ផ្លាស់ទៅជិតផ្សារ")
@@ -56,8 +55,7 @@ def test_without_javascript_the_form_is_answered_with_a_page(browser, phone_prof
     page.get_by_role("link", name={"en": "Back to the listing", "km": "ត្រឡប់ទៅព័ត៌មានសេវាវិញ"}[locale]).click()
     assert page.url == f"{own_server.url}/{locale}/service/{service.id}/"
     assert stored(reports_db) == [(service.id, "moved", "ផ្លាស់ទៅជិតផ្សារ")]
-    assert context.cookies() == []
-    context.close()
+    assert page.context.cookies() == []
 
 
 def test_the_form_has_big_tap_targets_and_tells_not_to_give_personal_data(phone, live_server, service):
