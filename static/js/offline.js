@@ -32,6 +32,7 @@
   var tapped = false;
   var touched = false;
   var reloading = false;
+  var applying = false;
 
   function words(key, values) {
     return state.words[key].replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
@@ -140,8 +141,11 @@
     }
   }
 
-  // Ask the active service worker something; it answers with its status.
+  // Ask the active service worker something; it answers with its status. Not once a new version
+  // has been told to take over: the browser swaps workers only when the old one has been idle,
+  // and every message wakes it for another half-minute (Chromium), so the correction would wait.
   function ask(type) {
+    if (applying && state.status) return Promise.resolve(state.status);
     return sw.ready.then(function (reg) {
       return new Promise(function (resolve) {
         var channel = new MessageChannel();
@@ -221,7 +225,10 @@
 
   function update() {
     tapped = true;
-    if (state.reg && state.reg.waiting) state.reg.waiting.postMessage({type: 'SKIP_WAITING'});
+    if (state.reg && state.reg.waiting) {
+      applying = true;
+      state.reg.waiting.postMessage({type: 'SKIP_WAITING'});
+    }
     else if (state.applied) window.location.reload();
   }
 
@@ -237,14 +244,14 @@
   function ready() {
     var reg = state.reg;
     if (reg && reg.waiting && sw.controller && !touched) update();
-    ask('STATUS');
   }
 
   function follow(worker) {
     if (!worker) return;
     worker.addEventListener('statechange', function () {
       // Installed: ready to apply. Redundant: its save failed, and the status says why.
-      if (worker.state === 'installed' || worker.state === 'redundant') ready();
+      if (worker.state === 'installed') ready();
+      if (worker.state === 'redundant') ask('STATUS');
       render();
     });
   }
