@@ -128,7 +128,10 @@ def saved_km(browser, phone_profile, tmp_path_factory):
 
 
 def assert_every_page_opens(page, base, pages):
-    """Each page opens from the phone alone, showing the same <h1> it has online."""
+    """Each page opens from the phone alone, showing the same <h1> it has online. One page of each
+    shape (section and depth: a province, a need list, a service, an article…) is opened as a
+    person would, by navigating; every other page is read through the same service worker from
+    that page, which answers both the same way and takes a hundredth of the time."""
     saved = set(page.evaluate("""async () => {
         const paths = [];
         for (const name of await caches.keys()) {
@@ -138,11 +141,23 @@ def assert_every_page_opens(page, base, pages):
     }"""))
     missing = sorted(set(pages) - saved)
     assert not missing, f"{len(missing)} of {len(pages)} pages were not saved, e.g. {missing[:5]}"
-    wrong = {}
-    for path, heading in pages.items():
-        got = " ".join((open_offline(page, base + path) or "").split())
-        if got != heading:
-            wrong[path] = (heading, got)
+    shapes = {}
+    for path in sorted(pages):
+        segments = path.strip("/").split("/")
+        shapes.setdefault((segments[1] if len(segments) > 1 else "", len(segments)), path)
+    got = {path: open_offline(page, base + path) or "" for path in shapes.values()}
+    got.update(page.evaluate("""async (paths) => {
+        const found = {};
+        for (const path of paths) {
+          const text = await (await fetch(path)).text();
+          const h1 = new DOMParser().parseFromString(text, 'text/html').querySelector('h1');
+          found[path] = h1 ? h1.textContent : '';
+        }
+        return found;
+    }""", sorted(set(pages) - set(got))))
+    wrong = {path: (heading, " ".join(got[path].split())) for path, heading in pages.items()
+             if " ".join(got[path].split()) != heading}
+    assert len(shapes) >= 8, shapes
     assert not wrong, f"{len(wrong)} of {len(pages)} pages wrong offline: {dict(list(wrong.items())[:5])}"
 
 
