@@ -29,6 +29,8 @@ def create_app(test_config=None):
         # No sessions are used; an unset key makes any accidental use fail loudly.
         SECRET_KEY=None,
         HSTS=False,
+        # The address of the reverse proxy whose X-Forwarded-Proto waitress believes (serve.py).
+        TRUSTED_PROXY=None,
         MAX_CONTENT_LENGTH=16 * 1024,
         # Absolute links come from here, never from the request (server/public.py).
         PUBLIC_URL=public.DEFAULT,

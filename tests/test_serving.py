@@ -87,3 +87,18 @@ def test_offline_pack_parts_travel_in_brotli(client):
     assert br.headers["Cache-Control"] == plain.headers["Cache-Control"] == IMMUTABLE
     assert brotli.decompress(br.get_data()) == plain.get_data() == gzip.decompress(gz.get_data())
     assert len(br.get_data()) < len(gz.get_data()) < len(plain.get_data())
+
+
+def test_hsts_only_on_an_answer_that_went_over_https():
+    from conftest import make_app
+    client = make_app({"HSTS": True}).test_client()
+    secure = client.get("/en/about/", base_url="https://mitta.example")
+    assert secure.headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert "Strict-Transport-Security" not in client.get("/en/about/", base_url="http://mitta.example").headers
+    # A client's own claim to have come over HTTPS changes nothing: only the WSGI server, for the
+    # one proxy it trusts (MITTA_TRUSTED_PROXY), may set the scheme.
+    claimed = client.get("/en/about/", headers={"X-Forwarded-Proto": "https", "Forwarded": "proto=https"})
+    assert "Strict-Transport-Security" not in claimed.headers
+    # And never without the setting, HTTPS or not.
+    plain_app = make_app().test_client()
+    assert "Strict-Transport-Security" not in plain_app.get("/en/", base_url="https://mitta.example").headers
