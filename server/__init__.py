@@ -5,7 +5,7 @@ at start-up; invalid content stops the app instead of serving part of it.
 """
 from flask import Flask
 
-from . import api, assets, cards, compress, directory, errors, guide, i18n, icons, logs, offline, pages, public, qr, reports, safety, security, share
+from . import api, assets, cards, compress, directory, errors, export, guide, i18n, icons, logs, offline, pages, public, qr, reports, safety, security, share
 from .content import load
 from .extensions import babel, cache
 from .paths import CATEGORY_ICONS, CONTENT_DIR, INSTANCE_DIR, STATIC_DIR
@@ -67,4 +67,5 @@ def create_app(test_config=None):
     reports.init_app(app)
     offline.init_app(app)
     compress.init_app(app)
+    app.cli.add_command(export.command)
     return app

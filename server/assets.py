@@ -95,10 +95,11 @@ class Assets:
         return [a for a in self.by_name.values() if a.offline]
 
 
-def respond(asset: Asset) -> Response:
+def respond(asset: Asset, cache_control: str = CACHE_CONTROL) -> Response:
+    """`asset` in the encoding the client accepts; immutable unless the URL is not its hashed one."""
     coding = compress.wanted(asset.encoded)
     response = Response(asset.encoded[coding] if coding else asset.body, content_type=asset.content_type)
-    response.headers["Cache-Control"] = CACHE_CONTROL
+    response.headers["Cache-Control"] = cache_control
     if asset.encoded:
         response.vary.add("Accept-Encoding")
     if coding:
