@@ -23,6 +23,7 @@ setup: $(VENV)/.installed translations
 
 setup-test: $(VENV)/.installed-test translations
 	@$(PY) scripts/ensure_chromium.py
+	@$(PY) scripts/ensure_servers.py
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Mitta needs Python 3.11 or newer (set PYTHON=python3.x)")'
