@@ -178,7 +178,13 @@ def write(files: list[File], out: Path, listen: str = "80") -> dict:
 
 
 def export(app, out, listen="80") -> dict:
-    return write(collect(app), Path(out), listen)
+    access = logging.getLogger("mitta.access")
+    access.disabled = True  # 700 requests nobody made: not access lines
+    try:
+        files = collect(app)
+    finally:
+        access.disabled = False
+    return write(files, Path(out), listen)
 
 
 # ---------------------------------------------------------------- server configurations
@@ -354,11 +360,6 @@ def caddyfile(root: Path) -> str:
 @click.option("--listen", default="80", show_default=True, help="nginx.conf's listen address")
 @with_appcontext
 def command(directory, listen):
-    access = logging.getLogger("mitta.access")
-    access.disabled = True  # 700 requests nobody made: not access lines
-    try:
-        sizes = export(current_app._get_current_object(), directory, listen)
-    finally:
-        access.disabled = False
+    sizes = export(current_app._get_current_object(), directory, listen)
     click.echo(f"{directory}/: {sizes['files']} files, {sizes['bytes']:,} B; {sizes['siblings']} .br/.gz "
                f"siblings, {sizes['sibling_bytes']:,} B; _headers, _redirects, nginx.conf, Caddyfile")
