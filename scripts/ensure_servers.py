@@ -34,9 +34,10 @@ def main():
         wanted = missing()
         if not wanted:
             return 0
-    print(f"Missing for the deployment tests: {', '.join(wanted)}. On Debian/Ubuntu: "
+    # The other tests still run; the deployment tests then fail naming the missing server.
+    print(f"Missing for the deployment tests and `make bench`: {', '.join(wanted)}. On Debian/Ubuntu: "
           f"sudo apt-get install {' '.join(wanted)}", file=sys.stderr)
-    return 1
+    return 0
 
 
 if __name__ == "__main__":
