@@ -79,8 +79,8 @@ def test_make_run_behind_caddy_over_https(playwright_instance, phone_profile, tm
         page = context.new_page()
         page.goto(base + "/en/")
         assert page.evaluate("() => window.isSecureContext") is True
-        assert page.evaluate("async () => !!(await navigator.serviceWorker.getRegistration())")
-        assert_installable(context, page, base, "en")
+        assert_installable(context, page, base, "en")  # saved: the service worker is installed
+        assert page.evaluate("async () => (await navigator.serviceWorker.getRegistration()).active.state") == "activated"
         pages = expected_pages(server_client(), "en")
         some = {path: pages[path] for path in ("/en/", "/en/emergency/", "/en/guide/", "/en/about/")}
         caddy.stop()
