@@ -6,7 +6,7 @@ PORT   ?= 8000
 HOST   ?= 127.0.0.1
 export PORT HOST
 
-.PHONY: run test fuzz fuzz-api setup setup-test translations extract check bench font clean
+.PHONY: run test fuzz fuzz-api setup setup-test translations extract check bench font clean static
 
 run: setup
 	$(PY) -m server.serve
@@ -23,6 +23,7 @@ setup: $(VENV)/.installed translations
 
 setup-test: $(VENV)/.installed-test translations
 	@$(PY) scripts/ensure_chromium.py
+	@$(PY) scripts/ensure_servers.py
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Mitta needs Python 3.11 or newer (set PYTHON=python3.x)")'
@@ -43,6 +44,10 @@ extract: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output -k _l -o server/translations/messages.pot .
 	$(VENV)/bin/pybabel update -i server/translations/messages.pot -d server/translations --no-fuzzy-matching --ignore-obsolete
 
+# The whole site as files for a static HTTPS host, with its header rules (README: "Put Mitta on phones").
+static: setup
+	$(VENV)/bin/flask --app server export build
+
 check: setup
 	$(VENV)/bin/flask --app server content check
 
@@ -60,5 +65,5 @@ font: $(VENV)/.installed
 	$(PY) scripts/subset_font.py --bold
 
 clean:
-	rm -rf $(VENV) test-artifacts
+	rm -rf $(VENV) test-artifacts build
 	find server/translations -name '*.mo' -delete

@@ -5,7 +5,7 @@ at start-up; invalid content stops the app instead of serving part of it.
 """
 from flask import Flask
 
-from . import api, assets, cards, compress, directory, errors, guide, i18n, icons, logs, offline, pages, public, qr, reports, safety, security, share
+from . import api, assets, cards, compress, directory, errors, export, guide, i18n, icons, logs, offline, pages, public, qr, reports, safety, security, share
 from .content import load
 from .extensions import babel, cache
 from .paths import CATEGORY_ICONS, CONTENT_DIR, INSTANCE_DIR, STATIC_DIR
@@ -29,6 +29,8 @@ def create_app(test_config=None):
         # No sessions are used; an unset key makes any accidental use fail loudly.
         SECRET_KEY=None,
         HSTS=False,
+        # The address of the reverse proxy whose X-Forwarded-Proto waitress believes (serve.py).
+        TRUSTED_PROXY=None,
         MAX_CONTENT_LENGTH=16 * 1024,
         # Absolute links come from here, never from the request (server/public.py).
         PUBLIC_URL=public.DEFAULT,
@@ -65,4 +67,5 @@ def create_app(test_config=None):
     reports.init_app(app)
     offline.init_app(app)
     compress.init_app(app)
+    app.cli.add_command(export.command)
     return app

@@ -7,16 +7,19 @@ A name that is not declared fails the render: nothing is found by reading pages 
 
 The bytes served are the bytes hashed: each file is held in memory from start-up, so a file
 edited on disk without a restart changes nothing until the restart gives it a new URL. A URL
-names its bytes forever, so serving it `immutable` is a one-line change (CACHE_CONTROL), and a
-precompressed copy (brotli) can live next to `body` in `Asset`.
+names its bytes forever, so it is served `immutable` for a year: a phone never asks again. Text
+files are compressed once, here, with brotli and gzip (`Asset.encoded`); each answer picks the
+encoding the client accepts (server/compress.py) and says so with `Vary: Accept-Encoding`.
 """
 from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import Response, abort, request
+
+from . import compress
 
 # Saved on the phone with every language.
 # (A file named in REFERENCES comes before the file that names it.)
@@ -38,7 +41,7 @@ TYPES = {
     ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".png": "image/png",
     ".woff2": "font/woff2", ".ico": "image/vnd.microsoft.icon",
 }
-CACHE_CONTROL = "no-cache"  # issue 13: "public, max-age=31536000, immutable"
+CACHE_CONTROL = "public, max-age=31536000, immutable"
 
 
 def digest_of(body: bytes) -> str:
@@ -54,6 +57,8 @@ class Asset:
     content_type: str
     digest: str
     offline: bool
+    # coding ("br", "gzip") -> the body in it; empty for what compresses no further (fonts, PNGs)
+    encoded: dict[str, bytes] = field(default_factory=dict, compare=False)
 
 
 class Assets:
@@ -76,7 +81,10 @@ class Assets:
             body = body.replace(relative, os.path.relpath(self.by_name[ref].url, os.path.dirname("/static/" + name)).encode())
         stem, ext = os.path.splitext(name)
         digest = digest_of(body)
-        self.by_name[name] = Asset(name, f"/static/{stem}.{digest[:10]}{ext}", body, TYPES[ext], digest, offline)
+        content_type = TYPES[ext]
+        encoded = compress.encodings(body) if compress.compressible(content_type.split(";")[0], body) else {}
+        self.by_name[name] = Asset(name, f"/static/{stem}.{digest[:10]}{ext}", body, content_type, digest,
+                                   offline, encoded)
 
     def url(self, name: str) -> str:
         if name not in self.by_name:
@@ -87,10 +95,17 @@ class Assets:
         return [a for a in self.by_name.values() if a.offline]
 
 
-def respond(asset: Asset) -> Response:
-    response = Response(asset.body, content_type=asset.content_type)
-    response.headers["Cache-Control"] = CACHE_CONTROL
-    response.set_etag(asset.digest)
+def respond(asset: Asset, cache_control: str = CACHE_CONTROL) -> Response:
+    """`asset` in the encoding the client accepts; immutable unless the URL is not its hashed one."""
+    coding = compress.wanted(asset.encoded)
+    response = Response(asset.encoded[coding] if coding else asset.body, content_type=asset.content_type)
+    response.headers["Cache-Control"] = cache_control
+    if asset.encoded:
+        response.vary.add("Accept-Encoding")
+    if coding:
+        response.headers["Content-Encoding"] = coding
+    # Each encoding is its own representation, with its own strong validator.
+    response.set_etag(f"{asset.digest}-{coding}" if coding else asset.digest)
     return response.make_conditional(request)
 
 

@@ -86,6 +86,7 @@ def waitress_channel(app):
             body = error_page(app, error.code, locale)
             self.status = f"{error.code} {error.reason}"
             self.response_headers.append(("Content-Type", "text/html; charset=utf-8"))
+            # No HSTS: the request was refused before the proxy's scheme could be read.
             self.response_headers.extend(security.headers(app).items())
             self.set_close_on_finish()
             self.content_length = len(body)

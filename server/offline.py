@@ -147,7 +147,8 @@ def part(digest):
 def favicon():
     """Browsers ask for /favicon.ico where a page names no icon (a JSON file opened as a page)."""
     from .assets import respond
-    return respond(current_app.extensions["assets"].by_name["icons/favicon.ico"])
+    # Not a hashed URL: it may change, so not immutable.
+    return respond(current_app.extensions["assets"].by_name["icons/favicon.ico"], f"max-age={CHECK_EVERY}")
 
 
 @bp.route("/manifest.webmanifest")

@@ -40,11 +40,18 @@ _CONTROL = set(range(0x20)) | {0x7F}
 _QUERY_CONTROL = _CONTROL - {0x09, 0x0A, 0x0D}
 
 
-def headers(app):
-    """Every header we add, HSTS included when configured (behind HTTPS only)."""
+HSTS = "max-age=31536000"
+
+
+def headers(app, secure=False):
+    """Every header we add. HSTS when configured and the answer really travels over HTTPS
+    (`request.is_secure`): sent over plain HTTP it would be ignored at best, and a browser that
+    reached a test or LAN server over HTTP must not be told to insist on HTTPS. Behind a reverse
+    proxy the request is HTTPS only when the WSGI server trusts that proxy's X-Forwarded-Proto
+    (`MITTA_TRUSTED_PROXY`, server/serve.py); the header from anybody else is ignored."""
     found = dict(HEADERS)
-    if app.config.get("HSTS"):
-        found["Strict-Transport-Security"] = "max-age=31536000"
+    if app.config.get("HSTS") and secure:
+        found["Strict-Transport-Security"] = HSTS
     return found
 
 
@@ -80,7 +87,7 @@ def init_app(app):
 
     @app.after_request
     def harden(response):
-        response.headers.update(headers(app))
+        response.headers.update(headers(app, request.is_secure))
         # A cookie would be a trace on a shared phone; nothing we run may set one.
         response.headers.pop("Set-Cookie", None)
         if "Location" in response.headers:

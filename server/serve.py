@@ -28,9 +28,11 @@ def main(factory=create_app):
     with app.app_context():
         offline.pack()
     print(f"Mitta is serving on http://{host}:{port}/", flush=True)
-    # ident="" keeps the server name out of every response.
+    # ident="" keeps the server name out of every response. Forwarded headers are dropped, except
+    # the scheme from the one reverse proxy we are told to trust (MITTA_TRUSTED_PROXY, e.g.
+    # Caddy on 127.0.0.1): then `request.is_secure` is true behind HTTPS, and HSTS is sent.
     server = create_server(app, host=host, port=port, ident="", threads=8,
-                           clear_untrusted_proxy_headers=True)
+                           clear_untrusted_proxy_headers=True, **proxy_settings(app))
     # Requests waitress itself refuses still get our error page, in the visitor's language.
     channel = errors.waitress_channel(app)
     for listener in [server, *getattr(server, "map", {}).values()]:
@@ -40,6 +42,13 @@ def main(factory=create_app):
         server.run()
     except KeyboardInterrupt:
         pass
+
+
+def proxy_settings(app):
+    trusted = app.config.get("TRUSTED_PROXY")
+    if not trusted:
+        return {}
+    return {"trusted_proxy": trusted, "trusted_proxy_headers": {"x-forwarded-proto"}}
 
 
 if __name__ == "__main__":

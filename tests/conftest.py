@@ -185,6 +185,17 @@ def phone_without_javascript(browser, phone_profile):
 
 
 @pytest.fixture(scope="session")
+def static_site(tmp_path_factory):
+    """`flask export` (what `make static` runs) into a temporary build/, its nginx.conf written for
+    a free loopback port: (folder, port, the app it was exported from)."""
+    app = make_app()
+    build, port = tmp_path_factory.mktemp("static") / "build", free_port()
+    result = app.test_cli_runner().invoke(args=["export", str(build), "--listen", f"127.0.0.1:{port}"])
+    assert result.exit_code == 0, result.output
+    return build, port, app
+
+
+@pytest.fixture(scope="session")
 def artifacts():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS

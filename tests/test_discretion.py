@@ -214,7 +214,7 @@ def test_hsts_only_when_configured_and_cross_origin_isolation_headers():
     plain = make_app().test_client().get("/en/")
     assert "Strict-Transport-Security" not in plain.headers
     assert plain.headers["Cross-Origin-Opener-Policy"] == "same-origin"
-    https = make_app({"HSTS": True}).test_client().get("/en/")
+    https = make_app({"HSTS": True}).test_client().get("/en/", base_url="https://localhost")
     assert https.headers["Strict-Transport-Security"].startswith("max-age=")
 
 

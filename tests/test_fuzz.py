@@ -8,6 +8,7 @@ import logging
 import re
 from urllib.parse import quote_from_bytes
 
+import brotli
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import make_app
@@ -139,7 +140,8 @@ def test_no_input_gets_a_5xx_is_reflected_or_poisons_a_page(target, query, sent,
 
 def decoded(response):
     body = response.get_data()
-    return gzip.decompress(body) if response.headers.get("Content-Encoding") == "gzip" else body
+    coding = response.headers.get("Content-Encoding")
+    return gzip.decompress(body) if coding == "gzip" else brotli.decompress(body) if coding == "br" else body
 
 
 FORMS = [url for endpoint, found in sorted(EXAMPLES.items()) if "POST" in ALLOWED[endpoint] for url in found]

@@ -12,28 +12,36 @@ HINT = "#offline-status .offline-hint"
 INSTALL = "#offline-status button.offline-install"
 
 
-@pytest.fixture
-def installed_profile(playwright_instance, phone_profile, tmp_path):
+def persistent_phone(playwright_instance, phone_profile, folder, args=()):
     """A normal (not incognito) Chrome profile, as on a phone: only there can an app install."""
     profile = {k: v for k, v in phone_profile.items() if k != "default_browser_type"}
-    context = playwright_instance.chromium.launch_persistent_context(
-        str(tmp_path / "profile"), executable_path=chromium_path(), args=CHROMIUM_FLAGS,
-        headless=True, **profile)
+    return playwright_instance.chromium.launch_persistent_context(
+        str(folder), executable_path=chromium_path(), args=[*CHROMIUM_FLAGS, *args], headless=True, **profile)
+
+
+@pytest.fixture
+def installed_profile(playwright_instance, phone_profile, tmp_path):
+    context = persistent_phone(playwright_instance, phone_profile, tmp_path / "profile")
     yield context
     context.close()
+
+
+def assert_installable(context, page, base, locale):
+    """Saved for offline use, and Chromium's own check finds nothing missing to install it."""
+    page.wait_for_selector("#offline-status .offline-saved", timeout=60_000)
+    cdp = context.new_cdp_session(page)
+    assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
+    found = cdp.send("Page.getAppManifest")
+    assert found["url"] == f"{base}/manifest-{locale}.webmanifest"
+    assert found["errors"] == []
+    return json.loads(found["data"])
 
 
 @pytest.mark.parametrize("locale", ["km", "en"])
 def test_chromium_finds_mitta_installable(installed_profile, live_server, locale):
     page = installed_profile.new_page()
     page.goto(f"{live_server.url}/{locale}/")
-    page.wait_for_selector("#offline-status .offline-saved", timeout=60_000)
-    cdp = installed_profile.new_cdp_session(page)
-    assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
-    found = cdp.send("Page.getAppManifest")
-    assert found["url"] == f"{live_server.url}/manifest-{locale}.webmanifest"
-    assert found["errors"] == []
-    manifest = json.loads(found["data"])
+    manifest = assert_installable(installed_profile, page, live_server.url, locale)
     assert manifest["start_url"] == f"/{locale}/" and manifest["id"] == "/"
     assert {s["url"] for s in manifest["shortcuts"]} == {f"/{locale}/emergency/", f"/{locale}/search"}
 

@@ -1,0 +1,365 @@
+"""The static export: the whole site as files any HTTPS host can serve (`make static`, or
+`flask --app server export DIR`). Content changes, `make static`, upload `build/`: that is the
+whole publishing step for a static host.
+
+One direction of flow, as for the offline pack: the loaded app and its pack go in, files come
+out. The URLs come from the lists that already exist (the pack's pages of every language and
+the files saved with them, its parts and worker, the declared static files, the API's documents
+from the model); nothing is found by reading rendered pages. Each file is what this app answers
+for its URL, through the whole app (`test_client`), with the clock pinned to the pack's clock, as
+the pack itself is rendered: a page on the static host is byte for byte the page the phone saves,
+and the same content exports to the same bytes.
+
+Beside the site: `.br` and `.gz` siblings of every text file (the bytes server/compress.py would
+send), and three server configurations that set the same headers as the Flask server, generated
+from server/security.py (`HEADERS`, `CSP`, `HSTS`) and from the cache rules below, so a change
+there reaches every host at the next export: `_headers` (Netlify, Cloudflare Pages), `nginx.conf`
+and `Caddyfile`. Each rule's headers are checked against Flask's own answer for every file.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from . import assets, compress, offline, security
+from .extensions import cache
+from .i18n import DEFAULT, LOCALES
+
+# Headers that differ by path, beside security.py's for every answer. Flask decides them in
+# assets.py, offline.py and api.py; `collect` checks Flask still answers exactly these.
+RULES = (
+    ("/static/*", {"Cache-Control": assets.CACHE_CONTROL}),
+    ("/offline-pack/*", {"Cache-Control": offline.IMMUTABLE}),
+    ("/sw.js", {"Cache-Control": f"max-age={offline.CHECK_EVERY}"}),
+    ("/sw-pack.js", {"Cache-Control": f"max-age={offline.CHECK_EVERY}"}),
+    ("/favicon.ico", {"Cache-Control": f"max-age={offline.CHECK_EVERY}"}),
+    ("/api/*", {"Access-Control-Allow-Origin": "*"}),
+)
+CHECKED = ("Cache-Control", "Access-Control-Allow-Origin")
+# What the server configurations themselves are called: never served as part of the site.
+CONFIGS = ("_headers", "_redirects", "nginx.conf", "Caddyfile")
+# The one redirect that depends on the request: the reader's language (Khmer when in doubt).
+# A static host can only approximate Flask's Accept-Language negotiation: English when the
+# first language asked for is English.
+ENGLISH_FIRST = r"^\s*en"
+NOT_FOUND = {"/km/": "/km/404.html", "/en/": "/en/404.html", "/api/": "/api/v1/404.json"}
+# The API's lists: exported when the whole list is on its first page.
+LISTS = ("/api/v1/services", "/api/v1/organizations", "/api/v1/taxonomies", "/api/v1/taxonomy_terms")
+
+
+@dataclass(frozen=True)
+class File:
+    url: str            # what a browser asks for
+    path: str           # where it is under the export's folder
+    content_type: str
+    body: bytes
+    status: int = 200
+
+
+def rule_headers(url: str) -> dict[str, str]:
+    found = {}
+    for pattern, headers in RULES:
+        if fnmatchcase(url, pattern):
+            found.update(headers)
+    return found
+
+
+def file_path(url: str, content_type: str) -> str:
+    """`/km/` -> km/index.html; `/km/search` -> km/search.html; `/api/v1/services` ->
+    api/v1/services.json (a folder of the same name may hold its records); others as named."""
+    ext = ".json" if content_type.split(";")[0].endswith("json") else ".html"
+    path = url.lstrip("/")
+    if not path or path.endswith("/"):
+        return path + "index" + ext
+    if "." not in path.rsplit("/", 1)[-1]:
+        return path + ext
+    return path
+
+
+def urls(app, pack) -> list[str]:
+    """Every URL of the static site (each answers 200)."""
+    model = app.extensions["content"]
+    found = set(pack.pages) | set(pack.files)
+    found |= {part.url for parts in pack.parts.values() for part in parts}
+    found |= {"/sw.js", "/sw-pack.js", "/favicon.ico"}
+    found |= {a.url for a in app.extensions["assets"].by_name.values()}
+    # The API's documents as plain files: a static host cannot read a query, so each is its
+    # default answer (English, the first page); a list longer than one page is left out (its next
+    # pages would need `?page=`), and the server configurations refuse API queries.
+    found |= {"/api/v1/", "/api/v1/openapi.json", *LISTS}
+    found |= {f"/api/v1/services/{s.id}" for s in model.services}
+    found |= {f"/api/v1/organizations/{o.id}" for o in model.organizations}
+    return sorted(found)
+
+
+def collect(app) -> list[File]:
+    """Every file of the site, as this app answers it at the pack's clock."""
+    with app.app_context():
+        pack = offline.pack()
+    client = app.test_client()
+    base = app.config["PUBLIC_URL"]  # a Host that TRUSTED_HOSTS accepts; no page depends on it
+
+    def get(url):
+        # A fresh app context for each request, as offline.render does: `g` (the locale, Babel's
+        # cached catalog) must not carry over from one page to the next, even when the caller
+        # (the CLI) already has a context pushed.
+        with app.app_context():
+            return client.get(url, base_url=base)
+
+    unpinned = app.config.get("CLOCK")
+    with app.app_context():
+        cache.clear()
+    app.config["CLOCK"] = lambda: pack.clock
+    files = []
+    try:
+        for url in urls(app, pack):
+            response = get(url)
+            body = response.get_data()
+            if url in LISTS and json.loads(body)["total_pages"] > 1:
+                continue  # its next pages would need `?page=`
+            files.append(File(url, file_path(url, response.content_type), response.content_type, body))
+            check_headers(url, response.headers)
+        # The "not found" pages, as Flask answers a missing page under each prefix.
+        for prefix, path in NOT_FOUND.items():
+            response = get(prefix + ("v1/no-such-thing" if prefix == "/api/" else "no-such-page/"))
+            assert response.status_code == 404, (prefix, response.status_code)
+            files.append(File(path, path.lstrip("/"), response.content_type, response.get_data(), 404))
+        default = next(f for f in files if f.url == NOT_FOUND[f"/{DEFAULT}/"])
+        files.append(File("/404.html", "404.html", default.content_type, default.body, 404))
+    finally:
+        app.config["CLOCK"] = unpinned
+        with app.app_context():
+            cache.clear()
+    return files
+
+
+def check_headers(url, headers):
+    """The cache and API rules above are what Flask really sends for this URL."""
+    expected = rule_headers(url)
+    for name in CHECKED:
+        if headers.get(name) != expected.get(name):
+            raise RuntimeError(f"export: Flask answers {url} with {name}: {headers.get(name)!r}, "
+                               f"the export's RULES say {expected.get(name)!r}")
+
+
+def write(files: list[File], out: Path, listen: str = "80") -> dict:
+    """The files, their compressed siblings and the three server configurations, into `out`
+    (emptied first). Returns counts and sizes for the summary."""
+    out = Path(out).resolve()
+    if out.exists():
+        shutil.rmtree(out)
+    sizes = {"files": 0, "bytes": 0, "siblings": 0, "sibling_bytes": 0}
+    for f in files:
+        target = out / f.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(f.body)
+        sizes["files"] += 1
+        sizes["bytes"] += len(f.body)
+        if compress.compressible(f.content_type.split(";")[0], f.body):
+            for coding, data in compress.encodings(f.body).items():
+                (out / (f.path + {"br": ".br", "gzip": ".gz"}[coding])).write_bytes(data)
+                sizes["siblings"] += 1
+                sizes["sibling_bytes"] += len(data)
+    types = content_types(files)
+    (out / "_headers").write_text(headers_file(), encoding="utf-8")
+    (out / "_redirects").write_text(redirects_file(files), encoding="utf-8")
+    (out / "nginx.conf").write_text(nginx_conf(out, listen, types), encoding="utf-8")
+    (out / "Caddyfile").write_text(caddyfile(out), encoding="utf-8")
+    return sizes
+
+
+def export(app, out, listen="80") -> dict:
+    access = logging.getLogger("mitta.access")
+    access.disabled = True  # 700 requests nobody made: not access lines
+    try:
+        files = collect(app)
+    finally:
+        access.disabled = False
+    return write(files, Path(out), listen)
+
+
+# ---------------------------------------------------------------- server configurations
+
+def secure_headers() -> dict[str, str]:
+    """security.py's headers for an answer over HTTPS (a static host serves only HTTPS)."""
+    return {**security.HEADERS, "Strict-Transport-Security": security.HSTS}
+
+
+def content_types(files) -> dict[str, str]:
+    """File name ending -> the content type Flask answered for it (one per ending)."""
+    found = {}
+    for f in files:
+        ext = os.path.splitext(f.path)[1]
+        if found.setdefault(ext, f.content_type) != f.content_type:
+            raise RuntimeError(f"export: {ext} files answer both {found[ext]} and {f.content_type}")
+    return found
+
+
+def headers_file() -> str:
+    lines = ["# Netlify / Cloudflare Pages: the headers Mitta's Flask server sends (server/export.py).", "/*"]
+    lines += [f"  {name}: {value}" for name, value in secure_headers().items()]
+    for pattern, headers in RULES:
+        lines.append(pattern)
+        lines += [f"  {name}: {value}" for name, value in headers.items()]
+    return "\n".join(lines) + "\n"
+
+
+def redirects_file(files) -> str:
+    lines = ["# Netlify / Cloudflare Pages (server/export.py). Khmer unless the reader chooses English.",
+             f"/  /{DEFAULT}/  302", f"/manifest.webmanifest  /manifest-{DEFAULT}.webmanifest  302"]
+    # URLs without a name ending, stored as .json (the API): rewrites; .html is found by the host.
+    lines += [f"{f.url}  /{f.path}  200" for f in files
+              if f.status == 200 and f.path.endswith(".json") and not f.url.endswith(".json")]
+    lines += [f"{prefix}*  {path}  404" for prefix, path in NOT_FOUND.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _nginx_headers(extra=None, indent="        "):
+    headers = {**security.HEADERS, **(extra or {})}
+    lines = [f"{indent}add_header {name} \"{value}\" always;" for name, value in headers.items()]
+    # Empty over plain HTTP, and nginx sends no header with an empty value.
+    lines.append(f"{indent}add_header Strict-Transport-Security $mitta_hsts always;")
+    return "\n".join(lines)
+
+
+def nginx_conf(root: Path, listen: str, types: dict[str, str]) -> str:
+    """For nginx's http context (e.g. /etc/nginx/sites-enabled/mitta.conf). Serving the .br
+    siblings needs Debian's libnginx-mod-http-brotli-static; without it, delete that line."""
+    mime = "\n".join(f"        {t.split(';')[0]} {ext.lstrip('.')};" for ext, t in sorted(types.items()) if ext)
+    charset = " ".join(sorted({t.split(";")[0] for t in types.values() if "charset=" in t} - {"text/html"}))
+    configs = "|".join(c.replace(".", r"\.") for c in CONFIGS)
+    locations = []
+    for pattern, extra in RULES:
+        where = f"= {pattern}" if "*" not in pattern else pattern.rstrip("*")
+        body = _nginx_headers(extra)
+        if pattern == "/api/*":
+            # A static file cannot answer a query: say "not found" rather than the wrong page.
+            body += "\n        if ($args) { return 404; }\n        try_files $mitta_file $mitta_file.json =404;"
+        else:
+            body += "\n        try_files $uri =404;"
+        locations.append(f"    location {where} {{\n{body}\n    }}")
+    not_found = "\n".join(f"    ~^{prefix} {path};" for prefix, path in NOT_FOUND.items())
+    return f"""# Mitta's static export for nginx: generated by server/export.py (`make static`) from
+# server/security.py, so the headers are the Flask server's. Include it in nginx's http context.
+map $http_accept_language $mitta_lang {{
+    default {DEFAULT};
+    "~*{ENGLISH_FIRST}" en;
+}}
+map $uri $mitta_404 {{
+    default /$mitta_lang/404.html;
+{not_found}
+}}
+# The file a URL is stored as, without its .html/.json (file_path): /km/ -> /km/index.
+# Volatile: worked out again after error_page's internal redirect to a 404 page.
+map $uri $mitta_file {{
+    volatile;
+    default $uri;
+    ~/$ ${{uri}}index;
+}}
+map $scheme $mitta_hsts {{
+    default "";
+    https "{security.HSTS}";
+}}
+server {{
+    listen {listen};
+    root {root};
+    server_tokens off;
+    absolute_redirect off;  # root-relative, as Flask answers (security.root_relative)
+    types {{
+{mime}
+    }}
+    default_type application/octet-stream;
+    charset utf-8;
+    charset_types {charset};
+    gzip_static on;
+    brotli_static on;
+    gzip_vary on;
+    error_page 404 $mitta_404;
+
+    location = / {{
+{_nginx_headers({"Vary": "Accept-Language"})}
+        return 302 /$mitta_lang/;
+    }}
+    location = /manifest.webmanifest {{
+{_nginx_headers({"Vary": "Accept-Language"})}
+        return 302 /manifest-$mitta_lang.webmanifest;
+    }}
+    location ~ ^/({configs})$ {{
+{_nginx_headers()}
+        return 404;
+    }}
+{chr(10).join(locations)}
+    location / {{
+{_nginx_headers()}
+        try_files $mitta_file $mitta_file.html $mitta_file.json =404;
+    }}
+}}
+"""
+
+
+def caddyfile(root: Path) -> str:
+    headers = "\n".join(f"\t\t{name} \"{value}\"" for name, value in secure_headers().items())
+    rules = "\n".join(f"\theader {pattern} {{\n" + "\n".join(f"\t\t{n} \"{v}\"" for n, v in h.items()) + "\n\t}"
+                      for pattern, h in RULES)
+    not_found = "\n".join(
+        f"\t\t@nf{i} path {prefix}*\n\t\trewrite @nf{i} {path}" for i, (prefix, path) in enumerate(NOT_FOUND.items()))
+    return f"""# Mitta's static export for Caddy, which obtains its HTTPS certificate itself: generated by
+# server/export.py (`make static`) from server/security.py, so the headers are the Flask server's.
+# MITTA_DOMAIN=mitta.example.org caddy run --config Caddyfile
+{{$MITTA_DOMAIN:localhost}} {{
+	root * {root}
+	header {{
+{headers}
+		-Server
+	}}
+{rules}
+	@config path {" ".join("/" + c for c in CONFIGS)}
+	error @config 404
+	@apiquery {{
+		path /api/*
+		expression {{query}} != ""
+	}}
+	error @apiquery 404
+	@english {{
+		path /
+		header_regexp Accept-Language (?i){ENGLISH_FIRST}
+	}}
+	redir @english /en/ 302
+	redir / /{DEFAULT}/ 302
+	@english_manifest {{
+		path /manifest.webmanifest
+		header_regexp Accept-Language (?i){ENGLISH_FIRST}
+	}}
+	redir @english_manifest /manifest-en.webmanifest 302
+	redir /manifest.webmanifest /manifest-{DEFAULT}.webmanifest 302
+	try_files {{path}} {{path}}.html {{path}}.json {{path}}/
+	file_server {{
+		precompressed br gzip
+		index index.html index.json
+	}}
+	handle_errors {{
+{not_found}
+		rewrite * /{DEFAULT}/404.html
+		file_server
+	}}
+}}
+"""
+
+
+@click.command("export", help="Write the whole site as static files, with _headers, nginx.conf and a Caddyfile.")
+@click.argument("directory", default="build", type=click.Path(file_okay=False))
+@click.option("--listen", default="80", show_default=True, help="nginx.conf's listen address")
+@with_appcontext
+def command(directory, listen):
+    sizes = export(current_app._get_current_object(), directory, listen)
+    click.echo(f"{directory}/: {sizes['files']} files, {sizes['bytes']:,} B; {sizes['siblings']} .br/.gz "
+               f"siblings, {sizes['sibling_bytes']:,} B; _headers, _redirects, nginx.conf, Caddyfile")
