@@ -52,7 +52,8 @@ def _args(allowed):
     partner who sends `search=` must not believe the answer was searched."""
     for name in request.args:
         if name not in allowed:
-            _fail(BadRequest, f"parameter '{name}' is not supported here (supported: {', '.join(sorted(allowed)) or 'none'})")
+            # The unknown name is not repeated: whatever a client sends never comes back to it.
+            _fail(BadRequest, f"a parameter is not supported here (supported: {', '.join(sorted(allowed)) or 'none'})")
         if len(request.args.getlist(name)) > 1:
             _fail(BadRequest, f"parameter '{name}' is given more than once")
     return request.args

@@ -137,11 +137,17 @@ def test_paging_edges(client, model):
     ("per_page=0", "'per_page'"), ("per_page=101", "'per_page'"), ("per_page=%D9%A3", "'per_page'"),
     ("lang=fr", "'lang'"), ("lang=", "'lang'"), ("province=atlantis", "'province'"),
     ("taxonomy_term_id=emergency", "'taxonomy_term_id'"), ("modified_after=yesterday", "'modified_after'"),
-    ("search=clinic", "'search'"), ("page=1&page=2", "more than once"),
+    ("search=clinic", "not supported here (supported: lang, modified_after, page"),
+    ("page=1&page=2", "more than once"),
 ])
 def test_a_bad_parameter_answers_400_with_a_json_body(client, query, says):
     body = get(client, f"/api/v1/services?{query}", 400)
     assert body["error"]["status"] == 400 and says in body["error"]["message"]
+
+
+def test_an_unknown_parameter_is_not_sent_back(client):
+    body = get(client, "/api/v1/services?%3Cscript%3E=1", 400)
+    assert "script" not in json.dumps(body) and "not supported" in body["error"]["message"]
 
 
 @pytest.mark.parametrize("url", [
