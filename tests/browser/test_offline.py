@@ -157,7 +157,6 @@ def assert_every_page_opens(page, base, pages):
     }""", sorted(set(pages) - set(got))))
     wrong = {path: (heading, " ".join(got[path].split())) for path, heading in pages.items()
              if " ".join(got[path].split()) != heading}
-    assert len(shapes) >= 8, shapes
     assert not wrong, f"{len(wrong)} of {len(pages)} pages wrong offline: {dict(list(wrong.items())[:5])}"
 
 
