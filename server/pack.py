@@ -31,7 +31,7 @@ def compressible(content_type: str) -> bool:
 
 
 def stored_size(content_type: str, body: bytes) -> int:
-    """About what the phone keeps for one file: the worker stores text through
+    """About what the phone keeps for one file or part: the worker stores text through
     CompressionStream('gzip'), which is zlib's default level with a gzip header."""
     if not compressible(content_type):
         return len(body)
@@ -51,7 +51,7 @@ class Part:
     digest: str
     body: bytes           # {"path": [content type, text], …}
     paths: tuple[str, ...]
-    stored: int           # about what its pages take on the phone
+    stored: int           # about what it takes on the phone: the worker keeps it whole, gzipped
 
     @property
     def url(self) -> str:
@@ -114,8 +114,8 @@ def split(pages: list[Page]) -> list[Part]:
     def close():
         if entries:
             body = ("{" + ",".join(text for _, text in entries) + "}").encode()
-            stored = sum(stored_size(page.content_type, page.body) for page, _ in entries)
-            parts.append(Part(digest_of(body), body, tuple(p.path for p, _ in entries), stored))
+            parts.append(Part(digest_of(body), body, tuple(p.path for p, _ in entries),
+                              stored_size("application/json", body)))
 
     for page in pages:
         text = json.dumps(page.path) + ":" + json.dumps(
