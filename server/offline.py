@@ -213,6 +213,11 @@ def messages():
     return jsonify({
         "saving": _("Saving for offline use…"),
         "saved": _("Saved for offline use — %(size)s KB", size="{size}"),
+        # When the whole country did not fit a first visit: {provinces} is a list of names.
+        "partial": _("Saved for offline use — %(size)s KB: the guide, national services and "
+                     "%(provinces)s. Other provinces are saved when you open them.",
+                     size="{size}", provinces="{provinces}"),
+        "provinces": {p.slug: p.name(g.locale) for p in content().provinces},
         "offline": _("You are offline — information saved on %(date)s", date="{date}"),
         "old": _("The saved information is more than 90 days old. Connect to the internet to get "
                  "the newest."),

@@ -19,8 +19,11 @@
 
 importScripts('/sw-pack.js');
 
-const NAME = /^mitta-([0-9a-f]{16})-([a-z]{2,3})$/;
-const cacheName = (locale) => `mitta-${PACK.version}-${locale}`;
+// A language's first save is "mitta-<version>-<locale>"; a province saved later, when the whole
+// country did not fit a first visit (PACK.provinces), "mitta-<version>-<locale>-<province>".
+const NAME = /^mitta-([0-9a-f]{16})-([a-z]{2,3})(?:-([a-z0-9-]+))?$/;
+const cacheName = (locale, province) => `mitta-${PACK.version}-${locale}${province ? `-${province}` : ''}`;
+const later = (locale) => (PACK.provinces && PACK.provinces[locale]) || {};
 const DONE = '/__mitta/done';            // {locale, savedAt, checkedAt, bytes, parts, files, pages}: written last
 const STATE = 'mitta-state';             // a cache of its own: why the last save failed, per language
 const FAILURES = '/__mitta/failures';
@@ -66,7 +69,10 @@ async function complete() {
       for (const name of await caches.keys()) {
         const match = NAME.exec(name);
         const mark = match && (await caches.match(DONE, {cacheName: name}));
-        if (mark) found.push(Object.assign(await mark.json(), {name, version: match[1], locale: match[2]}));
+        if (mark) {
+          found.push(Object.assign(await mark.json(), {name, version: match[1], locale: match[2],
+                                                        province: match[3] || ''}));
+        }
       }
       return found;
     })();
@@ -213,12 +219,13 @@ async function roomFor(need) {
   if (quota - usage < need * SAFETY_MARGIN) throw new SaveError('space', need);
 }
 
-// Everything of one language for this version, into a cache that is read only once complete.
-async function save(locale) {
-  const name = cacheName(locale);
+// Everything of one language for this version (or one province of it saved later), into a cache
+// that is read only once complete.
+async function save(locale, province) {
+  const name = cacheName(locale, province);
   if (await caches.match(DONE, {cacheName: name})) return;
-  const parts = PACK.locales[locale];
-  const files = Object.entries(PACK.files);
+  const parts = province ? later(locale)[province] : PACK.locales[locale];
+  const files = province ? [] : Object.entries(PACK.files);
   // What an older complete version already holds is copied, not downloaded.
   const reusableParts = {};
   const reusableFiles = {};
@@ -251,7 +258,7 @@ async function save(locale) {
       ...files.map(([url, [digest]]) => saveFile(cache, url, digest, reusableFiles)),
     ]);
     sizes.forEach((n) => { bytes += n; });
-    await cache.put(DONE, json({locale, savedAt: Date.now(), bytes, parts: parts.map((p) => p[1]),
+    await cache.put(DONE, json({locale, province: province || '', savedAt: Date.now(), bytes, parts: parts.map((p) => p[1]),
                                 files: files.map(([url]) => url), pages}));
   } catch (error) {
     // Its cache gone under it: "Remove Mitta" (static/js/safety.js) deleted everything while it
@@ -267,20 +274,27 @@ async function save(locale) {
 }
 
 const saving = {};
-function saveOnce(locale) {
-  saving[locale] = saving[locale] || save(locale).then(
+function saveOnce(locale, province) {
+  const key = `${locale} ${province || ''}`;
+  saving[key] = saving[key] || save(locale, province).then(
     () => remember(locale, null),
     (error) => (error.reason === 'removed' ? Promise.resolve() : remember(locale, error)).then(() => { throw error; }),
-  ).finally(() => { delete saving[locale]; });
-  return saving[locale];
+  ).finally(() => { delete saving[key]; });
+  return saving[key];
 }
 
 // An update saves every language an older version saved before it takes over; if that cannot
 // complete, installing fails and the old version goes on answering.
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
-    const locales = [...new Set((await complete()).map((c) => c.locale))];
-    for (const locale of locales.filter((l) => l in PACK.locales)) await saveOnce(locale);
+    const done = await complete();
+    const locales = [...new Set(done.map((c) => c.locale))].filter((l) => l in PACK.locales);
+    for (const locale of locales) {
+      await saveOnce(locale);
+      // And every province saved later that this version still keeps apart.
+      const provinces = new Set(done.filter((c) => c.locale === locale && c.province in later(locale)).map((c) => c.province));
+      for (const province of provinces) await saveOnce(locale, province);
+    }
   })());
 });
 
@@ -288,12 +302,15 @@ self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
     forget();
     const done = await complete();
-    const current = new Set(done.filter((c) => c.version === PACK.version).map((c) => c.locale));
+    const current = new Set(done.filter((c) => c.version === PACK.version).map((c) => `${c.locale} ${c.province}`));
     for (const name of await caches.keys()) {
       const match = NAME.exec(name);
       if (!match || match[1] === PACK.version) continue;
       const isComplete = done.some((c) => c.name === name);
-      if (!isComplete || current.has(match[2])) await caches.delete(name);
+      const province = match[3] || '';
+      // A province this version no longer keeps apart is in its language's first save.
+      const key = `${match[2]} ${province in later(match[2]) ? province : ''}`;
+      if (!isComplete || current.has(key)) await caches.delete(name);
     }
     forget();
     await self.clients.claim();
@@ -337,15 +354,28 @@ self.addEventListener('fetch', (event) => {
 
 // Per language, the copy that answers (this version's, else the newest older one), how much
 // this version needs, and why its last save failed.
+// Where the whole country did not fit, which provinces the saved copies hold (`provinces`:
+// those of the first save and those saved since) and which this version keeps apart (`later`).
 async function status() {
   const saved = {};
+  const provinces = {};
+  const seen = new Set();
   let bytes = 0;
   for (const c of await readers(null)) {
-    if (saved[c.locale]) continue;
-    saved[c.locale] = {savedAt: c.savedAt, checkedAt: c.checkedAt, bytes: c.bytes, current: c.version === PACK.version};
+    const key = `${c.locale} ${c.province}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
     bytes += c.bytes;
+    if (c.province) {
+      (provinces[c.locale] = provinces[c.locale] || []).push(c.province);
+      continue;
+    }
+    saved[c.locale] = {savedAt: c.savedAt, checkedAt: c.checkedAt, bytes: c.bytes, current: c.version === PACK.version};
+    (provinces[c.locale] = provinces[c.locale] || []).push(...((PACK.first || {})[c.locale] || []));
   }
-  return {version: PACK.version, saved, bytes, failed: await failures()};
+  const apart = {};
+  Object.keys(PACK.locales).forEach((l) => { apart[l] = Object.keys(later(l)); });
+  return {version: PACK.version, saved, provinces, later: apart, bytes, failed: await failures()};
 }
 
 // The page has just asked the server and this version is still the newest.
@@ -362,14 +392,16 @@ async function confirmed() {
 
 // Messages from static/js/offline.js; each answers with the status on the port it was given.
 self.addEventListener('message', (event) => {
-  const {type, locale} = event.data || {};
+  const {type, locale, province} = event.data || {};
   if (type === 'SKIP_WAITING') {
     self.skipWaiting();
     return;
   }
   const work = {
     STATUS: () => Promise.resolve(),
-    SAVE: () => (locale in PACK.locales ? saveOnce(locale) : Promise.resolve()),
+    // The language first; then the province the reader opened, if this version keeps it apart.
+    SAVE: () => (locale in PACK.locales ? saveOnce(locale).then(
+      () => (province in later(locale) ? saveOnce(locale, province) : undefined)) : Promise.resolve()),
     CONFIRMED: confirmed,
   }[type];
   if (!work || !event.ports[0]) return;
