@@ -213,10 +213,24 @@ async function saveFile(cache, url, digest, reusable) {
   return store(cache, url, raw, headersFrom(response));
 }
 
+// Room for `need` bytes, before anything is downloaded. Chromium's navigator.storage.estimate()
+// reports a fixed quota (usage + 10 GiB, so that sites cannot tell a private window), so the
+// worker also asks the storage itself: it writes that many bytes aside and deletes them again.
+const ROOM = '/__mitta/room';
 async function roomFor(need) {
-  if (!navigator.storage || !navigator.storage.estimate) return;
-  const {quota, usage} = await navigator.storage.estimate();
-  if (quota - usage < need * SAFETY_MARGIN) throw new SaveError('space', need);
+  const bytes = Math.ceil(need * SAFETY_MARGIN);
+  if (navigator.storage && navigator.storage.estimate) {
+    const {quota, usage} = await navigator.storage.estimate();
+    if (quota - usage < bytes) throw new SaveError('space', need);
+  }
+  const state = await caches.open(STATE);
+  try {
+    await state.put(ROOM, new Response(new Uint8Array(bytes)));
+  } catch (error) {
+    throw error && error.name === 'QuotaExceededError' ? new SaveError('space', need) : error;
+  } finally {
+    await state.delete(ROOM);
+  }
 }
 
 // Everything of one language for this version (or one province of it saved later), into a cache

@@ -408,6 +408,28 @@ def test_a_first_save_that_fails_backs_off_and_try_again_saves(browser, phone_pr
     context.close()
 
 
+def test_a_phone_without_room_says_how_much_is_needed_and_downloads_nothing(browser, phone_profile, own_server, client):
+    """The origin's real quota made small (DevTools' Storage.overrideQuotaForOrigin): the worker's
+    navigator.storage.estimate() sees it, so nothing is downloaded; with room again, Try again saves."""
+    own_server.start()
+    context = browser.new_context(**phone_profile)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Storage.overrideQuotaForOrigin", {"origin": own_server.url, "quotaSize": 100 * 1024})
+    page.goto(own_server.url + "/en/")
+    need = math.ceil(pack_stored(worker_pack(client), "en") / 1024)
+    assert page.wait_for_selector(FAILED, timeout=60_000).inner_text() == (
+        f"Not enough space: Mitta needs {need:,} KB. Free some space, then tap Try again.")
+    assert page.locator(RETRY).inner_text() == "Try again"
+    assert log_count(own_server, r"GET /offline-pack/") == 0, "nothing was downloaded"
+    assert [n for n in page.evaluate("caches.keys()") if n != "mitta-state"] == []
+    cdp.send("Storage.overrideQuotaForOrigin", {"origin": own_server.url})  # room again
+    page.locator(RETRY).click()
+    wait_saved(page)
+    assert not page.query_selector(FAILED)
+    context.close()
+
+
 @pytest.mark.parametrize("locale", ["km", "en"])
 def test_first_visit_with_the_whole_pack_fits_400_kb(browser, phone_profile, live_server, locale, artifacts):
     proxy = CountingProxy(live_server.port)
