@@ -215,21 +215,21 @@ async function saveFile(cache, url, digest, reusable) {
 
 // Room for `need` bytes, before anything is downloaded. Chromium's navigator.storage.estimate()
 // reports a fixed quota (usage + 10 GiB, so that sites cannot tell a private window), so the
-// worker also asks the storage itself: it writes that many bytes aside and deletes them again.
+// worker also asks the storage itself: it writes that many bytes into the cache it is about to
+// fill (read by nobody until complete) and deletes them again.
 const ROOM = '/__mitta/room';
-async function roomFor(need) {
+async function roomFor(need, cache) {
   const bytes = Math.ceil(need * SAFETY_MARGIN);
   if (navigator.storage && navigator.storage.estimate) {
     const {quota, usage} = await navigator.storage.estimate();
     if (quota - usage < bytes) throw new SaveError('space', need);
   }
-  const state = await caches.open(STATE);
   try {
-    await state.put(ROOM, new Response(new Uint8Array(bytes)));
+    await cache.put(ROOM, new Response(new Uint8Array(bytes)));
   } catch (error) {
     throw error && error.name === 'QuotaExceededError' ? new SaveError('space', need) : error;
   } finally {
-    await state.delete(ROOM);
+    await cache.delete(ROOM);
   }
 }
 
@@ -253,9 +253,9 @@ async function save(locale, province) {
     files.forEach(([url]) => { if (c.files.includes(url)) reusableFiles[url] = c.name; });
   }
   const need = parts.reduce((n, p) => n + p[2], 0) + files.reduce((n, [, f]) => n + f[1], 0);
-  await roomFor(need);
   const cache = await caches.open(name);
   try {
+    await roomFor(need, cache);
     let bytes = 0;
     const pages = {};
     const sizes = await Promise.all([

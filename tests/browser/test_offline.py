@@ -430,6 +430,36 @@ def test_a_phone_without_room_says_how_much_is_needed_and_downloads_nothing(brow
     context.close()
 
 
+def test_a_grown_directory_saves_the_provinces_the_reader_opens(browser, phone_profile, own_server, tmp_path):
+    """At 3x today's services the whole country no longer fits a first visit: the national pages,
+    the guide and the featured provinces are saved first, the status says so, and a province the
+    reader opens is saved then, and opens offline with its services found by search."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from synthetic import make
+    own_server.env["MITTA_CONTENT_DIR"] = str(make(3, tmp_path / "content-3x"))
+    own_server.start(wait=120)
+    context = browser.new_context(**phone_profile)
+    page = context.new_page()
+    page.goto(own_server.url + "/en/")
+    first = wait_saved(page)
+    assert re.fullmatch(r"Saved for offline use — [\d,]+ KB: the guide, national services and Kratie, Pursat\. "
+                        r"Other provinces are saved when you open them\.", first), first
+    page.goto(own_server.url + "/en/province/takeo/")
+    page.wait_for_function("() => /Takeo, Kratie, Pursat|Kratie, Pursat, Takeo/.test("
+                           "document.getElementById('offline-status').textContent)", timeout=60_000)
+    own_server.stop()
+    context.set_offline(True)
+    assert open_offline(page, own_server.url + "/en/province/takeo/") == "Takeo"
+    assert open_offline(page, own_server.url + "/en/province/takeo/legal-aid/").strip()
+    assert open_offline(page, own_server.url + "/en/province/pursat/") == "Pursat"
+    assert open_offline(page, own_server.url + "/en/province/kep/") == "You are offline"  # not opened
+    page.goto(own_server.url + "/en/search?q=Takeo")
+    page.wait_for_selector("[data-search-results] .result-list a")
+    found = page.eval_on_selector_all("[data-search-results] .result-list a", "els => els.map(a => a.getAttribute('href'))")
+    assert "/en/province/takeo/" in found and any(h.startswith("/en/service/") for h in found), found
+    context.close()
+
+
 @pytest.mark.parametrize("locale", ["km", "en"])
 def test_first_visit_with_the_whole_pack_fits_400_kb(browser, phone_profile, live_server, locale, artifacts):
     proxy = CountingProxy(live_server.port)
