@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, g, jsonify, render_template, re
 
 from .content.model import CAMBODIA
 from .extensions import cache, content
-from .search import MAX_QUERY, VARIANTS, build_index, search as run_search
+from .search import MAX_QUERY, VARIANTS, build_shards, search as run_search
 from .sitemap import page_urls
 
 bp = Blueprint("directory", __name__, url_prefix="/<locale>")
@@ -92,10 +92,10 @@ def service(service_id):
     return render_template("directory/service.html", service=svc, org=org, locations=locations)
 
 
-def _index(locale):
-    key = f"search-index:{locale}"
-    index = cache.get(key)
-    if index is None:
+def _shards(locale):
+    key = f"search-shards:{locale}"
+    shards = cache.get(key)
+    if shards is None:
         def link(kind, item):
             if kind == "province":
                 return url_for("directory.province", locale=locale, slug=item.slug)
@@ -104,9 +104,21 @@ def _index(locale):
             if kind == "service":
                 return url_for("directory.service", locale=locale, service_id=item.id)
             return url_for("guide.article", locale=locale, slug=item.slug)
-        index = build_index(content(), locale, link)
-        cache.set(key, index, timeout=0)
-    return index
+        shards = build_shards(content(), locale, link)
+        cache.set(key, shards, timeout=0)
+    return shards
+
+
+def _index(locale):
+    return [doc for shard in _shards(locale).values() for doc in shard]
+
+
+def index_urls(locale):
+    """The search index's documents in the order the phone joins them: the national one, then
+    each province's own services (those with none have no document)."""
+    return [url_for("directory.search_index", locale=locale)] + [
+        url_for("directory.search_shard", locale=locale, slug=slug)
+        for slug, docs in _shards(locale).items() if slug and docs]
 
 
 @bp.route("/search")
@@ -115,13 +127,23 @@ def search():
     if len(query) > MAX_QUERY:
         abort(414)
     results = run_search(_index(g.locale), query) if query.strip() else []
-    return render_template("directory/search.html", query=query, results=results, variants=VARIANTS)
+    return render_template("directory/search.html", query=query, results=results, variants=VARIANTS,
+                           index_urls=index_urls(g.locale))
 
 
 @bp.route("/search-index.json")
 def search_index():
-    """The same index, for search as you type on the phone, offline too."""
-    return jsonify(_index(g.locale))
+    """The same index, for search as you type on the phone, offline too: provinces, needs,
+    national services and articles here, each province's own services in its shard."""
+    return jsonify(_shards(g.locale)[None])
+
+
+@bp.route("/search-index/<slug>.json")
+def search_shard(slug):
+    docs = _shards(g.locale).get(slug) if slug else None
+    if not docs:
+        abort(404)
+    return jsonify(docs)
 
 
 @page_urls.register
@@ -138,6 +160,7 @@ def directory_urls(locale):
         urls.append(url_for("directory.category", locale=locale, category=c.slug))
     for s in model.services:
         urls.append(url_for("directory.service", locale=locale, service_id=s.id))
+    urls += index_urls(locale)[1:]
     return urls
 
 

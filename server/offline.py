@@ -31,6 +31,7 @@ from .extensions import cache, content
 from .i18n import LOCALES, negotiate
 from .manifest import manifest_data
 from .paths import SERVICE_WORKER_DIR
+from .search import shard_of
 from .sitemap import Registry, page_urls
 
 log = logging.getLogger("mitta.offline")
@@ -86,11 +87,27 @@ def build(app) -> packing.Pack:
     try:
         return packing.build(model, files, LOCALES, paths=paths,
                              render=lambda path, _clock: render(app, path, _clock),
-                             worker_source=SW_SOURCE.read_text(encoding="utf-8"))
+                             worker_source=SW_SOURCE.read_text(encoding="utf-8"),
+                             province=lambda path: province_of(model, path),
+                             first=[p.slug for p in model.featured_provinces])
     finally:
         app.config["CLOCK"] = unpinned
         with app.app_context():
             cache.clear()
+
+
+def province_of(model, path):
+    """The province a saved path belongs to, for saving by province: its pages, its card, the
+    services that are its own (search.shard_of) and their search index document."""
+    segments = [s for s in path.split("/") if s]
+    if len(segments) >= 3 and segments[1] == "province":
+        return segments[2]
+    if len(segments) == 3 and segments[1] == "service":
+        service = model.service(segments[2])
+        return shard_of(service) if service else None
+    if len(segments) == 3 and segments[1] == "search-index":
+        return segments[2].removesuffix(".json")
+    return None
 
 
 _lock = threading.Lock()
@@ -105,7 +122,8 @@ def pack() -> packing.Pack:
                 started = time.perf_counter()
                 app.extensions["offline_pack"] = built = build(app)
                 log.info("offline pack %s: %s, built in %.1fs", built.version,
-                         ", ".join(f"{loc} {len(parts)} parts, about {built.stored(loc) // 1024} KB stored"
+                         ", ".join(f"{loc} {len(parts)} parts, about {built.stored(loc) // 1024} KB stored first, "
+                                   f"{len(built.later[loc])} provinces later"
                                    for loc, parts in built.parts.items()),
                          time.perf_counter() - started)
     return app.extensions["offline_pack"]
@@ -196,6 +214,11 @@ def messages():
     return jsonify({
         "saving": _("Saving for offline use…"),
         "saved": _("Saved for offline use — %(size)s KB", size="{size}"),
+        # When the whole country did not fit a first visit: {provinces} is a list of names.
+        "partial": _("Saved for offline use — %(size)s KB: the guide, national services and "
+                     "%(provinces)s. Other provinces are saved when you open them.",
+                     size="{size}", provinces="{provinces}"),
+        "provinces": {p.slug: p.name(g.locale) for p in content().provinces},
         "offline": _("You are offline — information saved on %(date)s", date="{date}"),
         "old": _("The saved information is more than 90 days old. Connect to the internet to get "
                  "the newest."),

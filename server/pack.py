@@ -22,6 +22,10 @@ from .assets import Asset, digest_of
 from .content.model import CAMBODIA
 
 PART_LIMIT = 256 * 1024
+# What a first visit saves, in stored (compressed) bytes of parts: the whole language while it fits,
+# else the national pages, the guide and the featured provinces, each other province on its own
+# when the reader opens it (issue 10: a first visit of at most 400 KB, static files included).
+FIRST_SAVE = 300 * 1024
 
 
 def compressible(content_type: str) -> bool:
@@ -31,7 +35,7 @@ def compressible(content_type: str) -> bool:
 
 
 def stored_size(content_type: str, body: bytes) -> int:
-    """About what the phone keeps for one file: the worker stores text through
+    """About what the phone keeps for one file or part: the worker stores text through
     CompressionStream('gzip'), which is zlib's default level with a gzip header."""
     if not compressible(content_type):
         return len(body)
@@ -51,7 +55,7 @@ class Part:
     digest: str
     body: bytes           # {"path": [content type, text], …}
     paths: tuple[str, ...]
-    stored: int           # about what its pages take on the phone
+    stored: int           # about what it takes on the phone: the worker keeps it whole, gzipped
 
     @property
     def url(self) -> str:
@@ -63,12 +67,22 @@ class Pack:
     version: str
     pages: dict[str, Page]
     files: dict[str, Asset]          # URL -> static file, the same for every language
-    parts: dict[str, tuple[Part, ...]]  # locale -> its parts
+    parts: dict[str, tuple[Part, ...]]  # locale -> the parts a first visit saves
     worker_source: str
     clock: dt.datetime               # the time every page was rendered at
+    # locale -> province -> its parts, saved when the reader opens that province; empty while
+    # the whole language fits FIRST_SAVE.
+    later: dict[str, dict[str, tuple[Part, ...]]]
+    first: dict[str, tuple[str, ...]]  # locale -> the provinces in its first save, when not all
+
+    def all_parts(self):
+        for locale, parts in self.parts.items():
+            yield from parts
+            for group in self.later[locale].values():
+                yield from group
 
     def part(self, digest: str) -> Part | None:
-        return next((p for parts in self.parts.values() for p in parts if p.digest == digest), None)
+        return next((p for p in self.all_parts() if p.digest == digest), None)
 
     def stored(self, locale: str) -> int:
         return sum(p.stored for p in self.parts[locale]) + sum(
@@ -80,6 +94,10 @@ class Pack:
             "version": self.version,
             "locales": {locale: [[p.url, p.digest, p.stored] for p in parts]
                         for locale, parts in self.parts.items()},
+            "provinces": {locale: {slug: [[p.url, p.digest, p.stored] for p in parts]
+                                   for slug, parts in groups.items()}
+                          for locale, groups in self.later.items()},
+            "first": self.first,
             "files": {url: [f.digest, stored_size(f.content_type, f.body)] for url, f in sorted(self.files.items())},
         }
 
@@ -114,8 +132,8 @@ def split(pages: list[Page]) -> list[Part]:
     def close():
         if entries:
             body = ("{" + ",".join(text for _, text in entries) + "}").encode()
-            stored = sum(stored_size(page.content_type, page.body) for page, _ in entries)
-            parts.append(Part(digest_of(body), body, tuple(p.path for p, _ in entries), stored))
+            parts.append(Part(digest_of(body), body, tuple(p.path for p, _ in entries),
+                              stored_size("application/json", body)))
 
     for page in pages:
         text = json.dumps(page.path) + ":" + json.dumps(
@@ -130,21 +148,37 @@ def split(pages: list[Page]) -> list[Part]:
 
 
 def build(model, files: Iterable[Asset], locales: Iterable[str], paths: Callable[[str], Iterable[str]],
-          render: Callable[[str, dt.datetime], tuple[str, bytes]], worker_source: str) -> Pack:
+          render: Callable[[str, dt.datetime], tuple[str, bytes]], worker_source: str,
+          province: Callable[[str], str | None] = lambda path: None, first: Iterable[str] = (),
+          first_save: int = FIRST_SAVE) -> Pack:
     """`paths(locale)`: every generated path a language saves (pages, JSON, manifest…);
-    `render(path, clock)`: (content type, body) of that path as the app answers it at `clock`."""
+    `render(path, clock)`: (content type, body) of that path as the app answers it at `clock`;
+    `province(path)`: the province a path belongs to (None: national, the guide, the app);
+    `first`: the provinces a first visit saves even when the whole language does not fit."""
     clock = content_day(model)
-    pages, parts = {}, {}
+    first = tuple(first)
+    pages, parts, later, firsts = {}, {}, {}, {}
     for locale in locales:
         wanted = sorted(set(paths(locale)))
         for path in wanted:
             if path not in pages:
                 pages[path] = Page(path, *render(path, clock))
-        parts[locale] = tuple(split([pages[p] for p in wanted]))
+        whole = tuple(split([pages[p] for p in wanted]))
+        later[locale], firsts[locale] = {}, ()
+        if sum(p.stored for p in whole) <= first_save:
+            parts[locale] = whole
+            continue
+        groups: dict[str | None, list[Page]] = {}
+        for path in wanted:
+            slug = province(path)
+            groups.setdefault(None if slug in first else slug, []).append(pages[path])
+        parts[locale] = tuple(split(groups.pop(None)))
+        later[locale] = {slug: tuple(split(group)) for slug, group in sorted(groups.items())}
+        firsts[locale] = first
     files = {f.url: f for f in files}
     version = hashlib.sha256(worker_source.encode())
     for path, page in sorted(pages.items()):
         version.update(f"{path} {digest_of(page.body)}\n".encode())
     for url, file in sorted(files.items()):
         version.update(f"{url} {file.digest}\n".encode())
-    return Pack(version.hexdigest()[:16], pages, files, parts, worker_source, clock)
+    return Pack(version.hexdigest()[:16], pages, files, parts, worker_source, clock, later, firsts)

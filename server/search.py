@@ -44,32 +44,46 @@ def entry(kind: str, title: str, summary: str, url: str, names: list[str], extra
             "names": [normalize(n) for n in names], "terms": normalize(" ".join(names + extra))}
 
 
-def build_index(content, locale: str, url) -> list[dict]:
-    """One entry per thing a person may look for. `url(kind, item)` makes its link. Only what
-    users may see: listed services, their public numbers, and the categories that are needs."""
-    docs = []
+def shard_of(service) -> str | None:
+    """The province whose index shard (and offline group) holds a service: none for a national one,
+    else the first province it serves."""
+    return None if service.national or not service.provinces else service.provinces[0]
 
-    def add(kind, item, title, summary, names, extra):
-        docs.append(entry(kind, title, summary, url(kind, item), names, extra))
+
+def build_shards(content, locale: str, url) -> dict[str | None, list[dict]]:
+    """The index in shards, so no phone parses one document that grows with the whole directory:
+    `None` holds provinces, needs, national services and articles; each province's slug the
+    services that are its own. `url(kind, item)` makes an entry's link. Only what users may see:
+    listed services, their public numbers, and the categories that are needs."""
+    shards = {None: []} | {p.slug: [] for p in content.provinces}
+
+    def add(shard, kind, item, title, summary, names, extra):
+        shards[shard].append(entry(kind, title, summary, url(kind, item), names, extra))
 
     categories = {c.slug: c for c in content.categories}
     provinces = {p.slug: p for p in content.provinces}
     for p in content.provinces:
-        add("province", p, p.name(locale), "", [p.name.km, p.name.en, *p.spellings], [])
+        add(None, "province", p, p.name(locale), "", [p.name.km, p.name.en, *p.spellings], [])
     for c in content.needs:
-        add("category", c, c.name(locale), "", [c.name.km, c.name.en], [])
+        add(None, "category", c, c.name(locale), "", [c.name.km, c.name.en], [])
     for s in content.listed_services:
         org = content.organization(s.organization_id)
         where = [t for slug in s.provinces for t in
                  (provinces[slug].name.km, provinces[slug].name.en, *provinces[slug].spellings)]
         cats = [t for slug in s.categories for t in (categories[slug].name.km, categories[slug].name.en)]
-        add("service", s, s.name(locale), org.name(locale), [s.name.km, s.name.en],
+        add(shard_of(s), "service", s, s.name(locale), org.name(locale), [s.name.km, s.name.en],
             [org.name.km, org.name.en, s.summary.km, s.summary.en,
              *[ph.number for ph in s.public_phones], *where, *cats])
     for a in content.articles:
-        add("article", a, a.title(locale), a.summary(locale), [a.title.km, a.title.en],
+        add(None, "article", a, a.title(locale), a.summary(locale), [a.title.km, a.title.en],
             [a.summary.km, a.summary.en])
-    return docs
+    return shards
+
+
+def build_index(content, locale: str, url) -> list[dict]:
+    """The whole index: its shards one after the other, in the order the phone joins them, so a
+    search ranks the same on the server and on the phone."""
+    return [doc for shard in build_shards(content, locale, url).values() for doc in shard]
 
 
 def search(index: list[dict], query: str, limit: int = 30) -> list[dict]:

@@ -53,12 +53,13 @@ class LiveServer:
         self.process = None
         self.command = [sys.executable, "-m", "server.serve"]
 
-    def start(self):
+    def start(self, wait=30):
+        """`wait`: seconds to start, the offline pack built (longer for a grown directory)."""
         self._log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             self.command, cwd=ROOT, env=self.env,
             stdout=self._log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError("server exited:\n" + self.log_text())

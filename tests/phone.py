@@ -1,10 +1,24 @@
 """Checks that several browser tests make on a phone, written once."""
 
-# Until the phone has saved `path` for offline use: the real service worker's cache, asked from
-# inside the page until it answers (a condition, not a fixed wait).
+# What the phone has saved for offline use, asked of the real service worker's caches from inside
+# the page: the pages a complete copy's completion marker lists (they are stored inside their
+# part) and every file stored on its own.
+SAVED_PATHS = """async () => {
+    const paths = [];
+    for (const name of await caches.keys()) {
+        const cache = await caches.open(name);
+        const done = await cache.match('/__mitta/done');
+        if (done) paths.push(...Object.keys((await done.json()).pages || {}));
+        for (const request of await cache.keys()) paths.push(new URL(request.url).pathname);
+    }
+    return paths;
+}"""
+
+# Until the phone has saved `path` (a condition asked from inside the page, not a fixed wait).
 _CACHED = """async ([path, ms]) => {
+    const saved = """ + SAVED_PATHS + """;
     const end = Date.now() + ms;
-    while (!(await caches.match(path))) {
+    while (!(await saved()).includes(path)) {
         if (Date.now() > end) return false;
         await new Promise(resolve => setTimeout(resolve, 50));
     }
@@ -14,6 +28,10 @@ _CACHED = """async ([path, ms]) => {
 
 def wait_until_cached(page, path, timeout_ms=30_000):
     assert page.evaluate(_CACHED, [path, timeout_ms]), f"the service worker did not save {path}"
+
+
+def is_saved(page, path):
+    return path in page.evaluate(SAVED_PATHS)
 
 
 # Every link, button and field a person can see, with its size; links inside an article's

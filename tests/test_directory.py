@@ -188,11 +188,17 @@ def test_no_result_offers_emergency_numbers_and_categories(client):
 
 def test_search_index_is_compact_and_matches_the_server(client):
     from server.search import search
-    response = client.get("/km/search-index.json")
-    assert response.status_code == 200 and response.mimetype == "application/json"
-    index = response.get_json()
-    assert {d["kind"] for d in index} >= {"province", "category", "service"}
-    assert len(response.data) < 120_000
+    html = client.get("/km/search").get_data(as_text=True)
+    urls = re.search(r'data-index="([^"]+)"', html).group(1).split(" ")
+    assert urls[0] == "/km/search-index.json" and len(urls) > 1  # national, then provinces' own
+    index = []
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200 and response.mimetype == "application/json", url
+        assert len(response.data) < 120_000
+        index += response.get_json()
+    assert {d["kind"] for d in client.get(urls[0]).get_json()} >= {"province", "category", "service"}
+    assert client.get("/km/search-index/no-such-province.json").status_code == 404
     # What the phone finds in the index it is given is what the server's search page lists.
     for query in ("ពោធិ៍សាត់", "Kratie", "1280", "ប៉ូលីស", "កណ្ដាល", "legal"):
         page = client.get("/km/search", query_string={"q": query}).get_data(as_text=True)

@@ -259,3 +259,46 @@ def test_the_pack_builder_is_plain_python():
     source = (ROOT / "server" / "pack.py").read_text(encoding="utf-8")
     assert not re.search(r"^\s*(from|import) flask", source, re.M)
     assert not re.search(r"re\.(compile|findall|search)", source), "nothing is found by scraping"
+
+
+@pytest.fixture(scope="module")
+def grown(tmp_path_factory):
+    """The directory with 10x today's services over all 25 provinces (scripts/synthetic.py)."""
+    import sys
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from synthetic import make
+    content_dir = make(10, tmp_path_factory.mktemp("grown") / "content")
+    return create_app({"TESTING": True, "CONTENT_DIR": str(content_dir)}).test_client()
+
+
+def test_at_10x_the_first_visit_fits_400_kb_and_no_json_is_over_1_mb(grown):
+    """Issue 10 at 10x today's services: the first visit (this page, the worker and what it saves
+    first, as the server sends it gzipped) within 400 KB per language, the provinces it leaves out
+    saved when opened, and nothing on the phone parses more than 1 MB at once."""
+    pack = worker_pack(grown)
+    gz = {"Accept-Encoding": "gzip"}
+    model = grown.application.extensions["content"]
+    for locale in LOCALES:
+        first = [url for url, _, _ in pack["locales"][locale]] + list(pack["files"])
+        first += [f"/{locale}/", "/sw.js", "/sw-pack.js", f"/{locale}/offline/messages.json"]
+        total = sum(len(grown.get(url, headers=gz).get_data()) for url in first)
+        assert total <= 400 * 1024, (locale, total)
+        # The whole country did not fit: the featured provinces came first, every other is saved
+        # on its own, and together they hold every page of the language.
+        later = pack["provinces"][locale]
+        assert set(pack["first"][locale]) == {p.slug for p in model.featured_provinces}
+        assert set(later) == {p.slug for p in model.provinces} - set(pack["first"][locale])
+        held = set()
+        for url, _, _ in pack["locales"][locale] + [p for parts in later.values() for p in parts]:
+            held |= set(grown.get(url).get_json())
+        with grown.application.test_request_context():
+            assert set(page_urls(locale)) <= held
+    # The largest JSON a phone parses at once: a part, a saved JSON document (search index,
+    # share texts), or the worker's configuration.
+    sizes = {url: len(grown.get(url).get_data()) for locale in LOCALES
+             for url, _, _ in pack["locales"][locale] + [p for ps in pack["provinces"][locale].values() for p in ps]}
+    with grown.application.test_request_context():
+        sizes |= {p: len(grown.get(p).get_data()) for locale in LOCALES for p in page_urls(locale) if p.endswith(".json")}
+    sizes["/sw-pack.js"] = len(grown.get("/sw-pack.js").get_data())
+    largest = max(sizes, key=sizes.get)
+    assert sizes[largest] <= 1024 * 1024, (largest, sizes[largest])

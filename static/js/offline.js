@@ -18,6 +18,8 @@
 
   var sw = navigator.serviceWorker;
   var locale = document.documentElement.lang;
+  // Where the whole country does not fit a first visit, opening a province saves it.
+  var province = (/^\/[a-z]+\/province\/([a-z0-9-]+)\//.exec(location.pathname) || [])[1];
   var MINUTE = 60 * 1000;
   var HOUR = 60 * MINUTE;
   var DAY = 24 * HOUR;
@@ -110,6 +112,12 @@
       parts.push(line('offline-off', words('offline', {date: date})));
     } else if (state.saving) {
       parts.push(line('offline-saving', words('saving', {})));
+    } else if (saved[locale] && ((state.status.later || {})[locale] || []).length) {
+      // Not the whole country: say which provinces a phone without a connection has.
+      var names = ((state.status.provinces || {})[locale] || []).map(function (slug) {
+        return state.words.provinces[slug] || slug;
+      });
+      parts.push(line('offline-saved', words('partial', {size: kb(state.status.bytes), provinces: names.join(', ')})));
     } else if (saved[locale]) {
       parts.push(line('offline-saved', words('saved', {size: kb(state.status.bytes)})));
     }
@@ -150,7 +158,7 @@
       return new Promise(function (resolve) {
         var channel = new MessageChannel();
         channel.port1.onmessage = function (event) { resolve(event.data); };
-        reg.active.postMessage({type: type, locale: locale}, [channel.port2]);
+        reg.active.postMessage({type: type, locale: locale, province: province}, [channel.port2]);
       });
     }).then(function (status) {
       state.status = status;
@@ -162,7 +170,9 @@
   function saveThisLanguage(now) {
     return ask('STATUS').then(function (status) {
       var mine = status.saved[locale];
-      if ((mine && mine.current) || exiting()) return status;
+      var wanted = province && ((status.later || {})[locale] || []).indexOf(province) >= 0 &&
+        ((status.provinces || {})[locale] || []).indexOf(province) < 0;
+      if ((mine && mine.current && !wanted) || exiting()) return status;
       // Airplane mode: nothing to try; going online tries (the 'online' listener below).
       if (!navigator.onLine || (!now && !mayRetry(status.failed[locale]))) return status;
       state.saving = true;

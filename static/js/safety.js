@@ -65,8 +65,23 @@
     // Offline: our neutral page if this phone saved it, else a blank page (never an error page
     // that names our address).
     if (!window.caches) return Promise.resolve("about:blank");
-    return caches.match(own).then(function (hit) { return hit ? own : "about:blank"; },
-                                  function () { return "about:blank"; });
+    return isSaved(own).then(function (yes) { return yes ? own : "about:blank"; },
+                           function () { return "about:blank"; });
+  }
+
+  // Whether the phone saved `path`: a file on its own, or a page inside a saved part, which a
+  // complete copy's completion marker lists (service_worker/sw.js).
+  function isSaved(path) {
+    return caches.match(path).then(function (hit) {
+      if (hit) return true;
+      return caches.keys().then(function (names) {
+        return Promise.all(names.map(function (name) {
+          return caches.match("/__mitta/done", {cacheName: name}).then(function (done) {
+            return done ? done.json().then(function (mark) { return Boolean(mark.pages && mark.pages[path]); }) : false;
+          });
+        }));
+      }).then(function (found) { return found.indexOf(true) >= 0; });
+    });
   }
 
   var exiting = false;

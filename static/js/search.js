@@ -73,8 +73,17 @@ var MittaSearch = (function () {
     out.replaceChildren(heading, list);
   }
 
-  fetch(out.getAttribute("data-index")).then(function (r) { return r.json(); }).then(function (data) {
-    index = data;
+  // The index comes in documents (national, then each province's own services), none of which
+  // grows with the whole directory; they are joined in that order once all have answered. One
+  // that cannot be had (offline, its province not saved) is left out.
+  var urls = out.getAttribute("data-index").split(" ");
+  var shards = urls.map(function () { return null; });
+  var waiting = urls.length;
+
+  function settled() {
+    if (--waiting) return;
+    if (!shards[0]) return;  // no national index: the form still submits to the server
+    index = [].concat.apply([], shards.filter(Boolean));
     input.addEventListener("input", function () {
       render(input.value);
       // Keep the address in step, so Back and a reload show the same results (no server request).
@@ -82,5 +91,12 @@ var MittaSearch = (function () {
     });
     var q = new URLSearchParams(location.search).get("q");
     if (q && !out.children.length) { input.value = q; render(q); }
-  }).catch(function () { /* no index: the form still submits to the server */ });
+  }
+
+  urls.forEach(function (url, position) {
+    fetch(url).then(function (r) {
+      if (!r.ok) throw new Error(url);
+      return r.json();
+    }).then(function (docs) { shards[position] = docs; }).catch(function () {}).then(settled);
+  });
 })();

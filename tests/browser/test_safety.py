@@ -6,7 +6,7 @@ import re
 import pytest
 
 from a11y import violations
-from phone import assert_readable_at_320_px, wait_until_cached
+from phone import assert_readable_at_320_px, is_saved, wait_until_cached
 from conftest import CHROMIUM_FLAGS, LiveServer, chromium_path
 
 pytestmark = pytest.mark.browser
@@ -236,7 +236,7 @@ def test_another_site_cannot_remove_mitta(context, site):
         other.get_by_role("button").click()
     assert answer.value.status == 403
     assert "clear-site-data" not in answer.value.all_headers()
-    assert page.evaluate("caches.match('/weather/').then(Boolean)")  # the saved copy is still there
+    assert is_saved(page, "/weather/")  # the saved copy is still there
 
 
 def test_offline_quick_exit_opens_the_saved_neutral_page(browser, phone_profile, own_server):

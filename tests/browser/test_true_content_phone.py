@@ -12,15 +12,14 @@ from test_offline import wait_saved
 pytestmark = pytest.mark.browser
 ICT = dt.timezone(dt.timedelta(hours=7))
 
-# The saved pages as the phone shows them: listed from the caches, read through the service worker
-# (the server is gone), which answers them as saved (compressed) and unpacks them.
+# The saved pages as the phone shows them: listed from the completion markers of the caches, read
+# through the service worker (the server is gone), which answers each from its saved part.
 SAVED_PAGES = """async (locale) => {
   const out = {};
   for (const name of await caches.keys()) {
     if (!name.endsWith('-' + locale)) continue;
-    const cache = await caches.open(name);
-    for (const request of await cache.keys()) {
-      const path = new URL(request.url).pathname;
+    const done = await caches.match('/__mitta/done', {cacheName: name});
+    for (const path of Object.keys(done ? (await done.json()).pages : {})) {
       if (path.startsWith('/' + locale + '/')) out[path] = await (await fetch(path)).text();
     }
   }
