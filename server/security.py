@@ -5,23 +5,27 @@ from urllib.parse import unquote_to_bytes, urlsplit, urlunsplit
 
 from flask import abort, request
 
-CSP = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "manifest-src 'self'",
-    "worker-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+
+def content_security_policy(scripts=(), styles=()):
+    """`scripts`, `styles`: hash sources ('sha256-…') of the inline blocks every page has
+    (server/critical.py). Never 'unsafe-inline'."""
+    return "; ".join([
+        "default-src 'self'",
+        " ".join(["script-src 'self'", *scripts]),
+        " ".join(["style-src 'self'", *styles]),
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "manifest-src 'self'",
+        "worker-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
 
 HEADERS = {
-    "Content-Security-Policy": CSP,
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -42,7 +46,7 @@ _QUERY_CONTROL = _CONTROL - {0x09, 0x0A, 0x0D}
 
 def headers(app):
     """Every header we add, HSTS included when configured (behind HTTPS only)."""
-    found = dict(HEADERS)
+    found = {"Content-Security-Policy": app.extensions["csp"], **HEADERS}
     if app.config.get("HSTS"):
         found["Strict-Transport-Security"] = "max-age=31536000"
     return found
@@ -76,6 +80,9 @@ def check_request(app):
 
 
 def init_app(app):
+    critical = app.extensions["critical"]
+    # Once, at start-up: the hashes of exactly the bytes every page inlines.
+    app.extensions["csp"] = content_security_policy([critical.script.source], [critical.style.source])
     app.before_request(lambda: check_request(app))
 
     @app.after_request
