@@ -181,6 +181,8 @@ def main():
         print(f"Status shown on the phone ({n}): {results[n]['saved_text']}")
     budget = max(results[n]["total_bytes"] for n in names)
     print(f"\nBudget: whole first visit {budget / 1024:.0f} KB of 400 KB.")
+    import bench_paint
+    bench_paint.main()
 
 
 if __name__ == "__main__":
