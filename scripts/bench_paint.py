@@ -148,8 +148,10 @@ def main():
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium(), args=["--no-sandbox", "--disable-gpu"])
-            first = cold(browser, base)
-            repeat = offline(browser, base)
+            # BENCH_PAINT_ONLY=cold or =offline runs one half (for comparing one change quickly).
+            only = os.environ.get("BENCH_PAINT_ONLY")
+            first = cold(browser, base) if only != "offline" else []
+            repeat = offline(browser, base) if only != "cold" else []
             browser.close()
     finally:
         process.kill()

@@ -1,7 +1,7 @@
 """First paint in one round trip (issue 13), as byte and count budgets: every page's HTML fits in
 14 KB compressed, the first paint needs nothing but the HTML (critical CSS and quick exit inline,
 allowed by their hashes), and the phone's saved copies link those files instead of carrying them.
-Timings are `make bench` (scripts/bench_paint.py); tests/browser/test_first_paint.py checks the
+Timings are `make bench` (scripts/bench_paint.py); tests/browser/test_first_paint_phone.py checks the
 same in Chromium."""
 import gzip
 import re
