@@ -89,6 +89,6 @@ def test_saved_copies_link_the_files_they_save_and_are_smaller(app, pages):
             continue
         assert "<style" not in html and not re.search(r"<script>", html), path
         linked = re.findall(r'(?:href|src)="/static/((?:css|js)/[\w-]+)\.[0-9a-f]{10}\.(?:css|js)"', head(html))
-        assert linked == ["js/quick-exit", "css/critical", "css/app"], path
+        assert linked == ["js/quick-exit", "css/critical"], path
         assert len(html) < len(client.get(path).get_data()), path
     assert set(pack.files) >= {app.extensions["assets"].url(name) for name in ("css/critical.css", "js/quick-exit.js")}
