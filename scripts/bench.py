@@ -31,6 +31,7 @@ from screenshots import chromium, start_server  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from counting_proxy import CountingProxy  # noqa: E402
+import bench_paint  # noqa: E402
 import bench_serve  # noqa: E402
 
 # DevTools presets: latency in ms, throughput in bytes per second.
@@ -225,6 +226,7 @@ def main():
     budget = max(results[n]["total_bytes"] for n in names)
     print(f"\nBudget: whole first visit {budget / 1024:.0f} KB of 400 KB.")
     bench_serve.main()  # waitress against nginx serving the static export, side by side
+    bench_paint.main()
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ at start-up; invalid content stops the app instead of serving part of it.
 """
 from flask import Flask
 
-from . import api, assets, cards, compress, directory, errors, export, guide, i18n, icons, logs, offline, pages, public, qr, reports, safety, security, share
+from . import api, assets, cards, compress, critical, directory, errors, export, guide, i18n, icons, logs, offline, pages, public, qr, reports, safety, security, share
 from .content import load
 from .extensions import babel, cache
 from .paths import CATEGORY_ICONS, CONTENT_DIR, INSTANCE_DIR, STATIC_DIR
@@ -49,6 +49,7 @@ def create_app(test_config=None):
 
     public.init_app(app)
     assets.init_app(app, STATIC_DIR)
+    critical.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     cache.init_app(app)
     i18n.init_app(app)

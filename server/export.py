@@ -12,7 +12,7 @@ and the same content exports to the same bytes.
 
 Beside the site: `.br` and `.gz` siblings of every text file (the bytes server/compress.py would
 send), and three server configurations that set the same headers as the Flask server, generated
-from server/security.py (`HEADERS`, `CSP`, `HSTS`) and from the cache rules below, so a change
+from server/security.py (`headers(app)`: the app's CSP with its inline hashes, `HEADERS`, `HSTS`) and from the cache rules below, so a change
 there reaches every host at the next export: `_headers` (Netlify, Cloudflare Pages), `nginx.conf`
 and `Caddyfile`. Each rule's headers are checked against Flask's own answer for every file.
 """
@@ -151,7 +151,7 @@ def check_headers(url, headers):
                                f"the export's RULES say {expected.get(name)!r}")
 
 
-def write(files: list[File], out: Path, listen: str = "80") -> dict:
+def write(files: list[File], out: Path, base: dict[str, str], listen: str = "80") -> dict:
     """The files, their compressed siblings and the three server configurations, into `out`
     (emptied first). Returns counts and sizes for the summary."""
     out = Path(out).resolve()
@@ -170,10 +170,10 @@ def write(files: list[File], out: Path, listen: str = "80") -> dict:
                 sizes["siblings"] += 1
                 sizes["sibling_bytes"] += len(data)
     types = content_types(files)
-    (out / "_headers").write_text(headers_file(), encoding="utf-8")
+    (out / "_headers").write_text(headers_file(base), encoding="utf-8")
     (out / "_redirects").write_text(redirects_file(files), encoding="utf-8")
-    (out / "nginx.conf").write_text(nginx_conf(out, listen, types), encoding="utf-8")
-    (out / "Caddyfile").write_text(caddyfile(out), encoding="utf-8")
+    (out / "nginx.conf").write_text(nginx_conf(out, listen, types, base), encoding="utf-8")
+    (out / "Caddyfile").write_text(caddyfile(out, base), encoding="utf-8")
     return sizes
 
 
@@ -184,14 +184,15 @@ def export(app, out, listen="80") -> dict:
         files = collect(app)
     finally:
         access.disabled = False
-    return write(files, Path(out), listen)
+    return write(files, Path(out), secure_headers(app), listen)
 
 
 # ---------------------------------------------------------------- server configurations
 
-def secure_headers() -> dict[str, str]:
-    """security.py's headers for an answer over HTTPS (a static host serves only HTTPS)."""
-    return {**security.HEADERS, "Strict-Transport-Security": security.HSTS}
+def secure_headers(app) -> dict[str, str]:
+    """The app's headers for an answer over HTTPS (a static host serves only HTTPS): its CSP
+    names the hashes of the inline CSS and script it renders (server/critical.py)."""
+    return {**security.headers(app), "Strict-Transport-Security": security.HSTS}
 
 
 def content_types(files) -> dict[str, str]:
@@ -204,9 +205,9 @@ def content_types(files) -> dict[str, str]:
     return found
 
 
-def headers_file() -> str:
+def headers_file(base: dict[str, str]) -> str:
     lines = ["# Netlify / Cloudflare Pages: the headers Mitta's Flask server sends (server/export.py).", "/*"]
-    lines += [f"  {name}: {value}" for name, value in secure_headers().items()]
+    lines += [f"  {name}: {value}" for name, value in base.items()]
     for pattern, headers in RULES:
         lines.append(pattern)
         lines += [f"  {name}: {value}" for name, value in headers.items()]
@@ -223,15 +224,16 @@ def redirects_file(files) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _nginx_headers(extra=None, indent="        "):
-    headers = {**security.HEADERS, **(extra or {})}
+def _nginx_headers(base, extra=None, indent="        "):
+    headers = {name: value for name, value in {**base, **(extra or {})}.items()
+               if name != "Strict-Transport-Security"}
     lines = [f"{indent}add_header {name} \"{value}\" always;" for name, value in headers.items()]
     # Empty over plain HTTP, and nginx sends no header with an empty value.
     lines.append(f"{indent}add_header Strict-Transport-Security $mitta_hsts always;")
     return "\n".join(lines)
 
 
-def nginx_conf(root: Path, listen: str, types: dict[str, str]) -> str:
+def nginx_conf(root: Path, listen: str, types: dict[str, str], base: dict[str, str]) -> str:
     """For nginx's http context (e.g. /etc/nginx/sites-enabled/mitta.conf). Serving the .br
     siblings needs Debian's libnginx-mod-http-brotli-static; without it, delete that line."""
     mime = "\n".join(f"        {t.split(';')[0]} {ext.lstrip('.')};" for ext, t in sorted(types.items()) if ext)
@@ -240,7 +242,7 @@ def nginx_conf(root: Path, listen: str, types: dict[str, str]) -> str:
     locations = []
     for pattern, extra in RULES:
         where = f"= {pattern}" if "*" not in pattern else pattern.rstrip("*")
-        body = _nginx_headers(extra)
+        body = _nginx_headers(base, extra)
         if pattern == "/api/*":
             # A static file cannot answer a query: say "not found" rather than the wrong page.
             body += "\n        if ($args) { return 404; }\n        try_files $mitta_file $mitta_file.json =404;"
@@ -286,28 +288,28 @@ server {{
     error_page 404 $mitta_404;
 
     location = / {{
-{_nginx_headers({"Vary": "Accept-Language"})}
+{_nginx_headers(base, {"Vary": "Accept-Language"})}
         return 302 /$mitta_lang/;
     }}
     location = /manifest.webmanifest {{
-{_nginx_headers({"Vary": "Accept-Language"})}
+{_nginx_headers(base, {"Vary": "Accept-Language"})}
         return 302 /manifest-$mitta_lang.webmanifest;
     }}
     location ~ ^/({configs})$ {{
-{_nginx_headers()}
+{_nginx_headers(base)}
         return 404;
     }}
 {chr(10).join(locations)}
     location / {{
-{_nginx_headers()}
+{_nginx_headers(base)}
         try_files $mitta_file $mitta_file.html $mitta_file.json =404;
     }}
 }}
 """
 
 
-def caddyfile(root: Path) -> str:
-    headers = "\n".join(f"\t\t{name} \"{value}\"" for name, value in secure_headers().items())
+def caddyfile(root: Path, base: dict[str, str]) -> str:
+    headers = "\n".join(f"\t\t{name} \"{value}\"" for name, value in base.items())
     rules = "\n".join(f"\theader {pattern} {{\n" + "\n".join(f"\t\t{n} \"{v}\"" for n, v in h.items()) + "\n\t}"
                       for pattern, h in RULES)
     not_found = "\n".join(

@@ -26,7 +26,7 @@ from babel.dates import get_date_format, get_month_names
 from flask import Blueprint, Response, abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import force_locale, gettext as _
 
-from . import pack as packing
+from . import critical, pack as packing
 from .extensions import cache, content
 from .i18n import LOCALES, negotiate
 from .manifest import manifest_data
@@ -62,8 +62,10 @@ def _app_files(locale):
 
 def render(app, path, clock):
     """(content type, body) of `path`, through this app's own view for it. A fresh app context
-    too: `g` (the locale, Babel's cached catalog) belongs to an app context, not a request."""
-    with app.app_context(), app.test_request_context(path):
+    too: `g` (the locale, Babel's cached catalog) belongs to an app context, not a request.
+    A saved copy links the critical CSS and script it also saves instead of inlining them
+    (server/critical.py): inlined, they would be stored once per page."""
+    with app.app_context(), app.test_request_context(path, environ_overrides={critical.SAVED_COPY: True}):
         rv = app.preprocess_request()
         response = app.make_response(rv if rv is not None else app.dispatch_request())
         if response.status_code != 200:

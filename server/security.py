@@ -5,23 +5,27 @@ from urllib.parse import unquote_to_bytes, urlsplit, urlunsplit
 
 from flask import abort, request
 
-CSP = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "manifest-src 'self'",
-    "worker-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+
+def content_security_policy(scripts=(), styles=()):
+    """`scripts`, `styles`: hash sources ('sha256-…') of the inline blocks every page has
+    (server/critical.py). Never 'unsafe-inline'."""
+    return "; ".join([
+        "default-src 'self'",
+        " ".join(["script-src 'self'", *scripts]),
+        " ".join(["style-src 'self'", *styles]),
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "manifest-src 'self'",
+        "worker-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
 
 HEADERS = {
-    "Content-Security-Policy": CSP,
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -49,7 +53,7 @@ def headers(app, secure=False):
     reached a test or LAN server over HTTP must not be told to insist on HTTPS. Behind a reverse
     proxy the request is HTTPS only when the WSGI server trusts that proxy's X-Forwarded-Proto
     (`MITTA_TRUSTED_PROXY`, server/serve.py); the header from anybody else is ignored."""
-    found = dict(HEADERS)
+    found = {"Content-Security-Policy": app.extensions["csp"], **HEADERS}
     if app.config.get("HSTS") and secure:
         found["Strict-Transport-Security"] = HSTS
     return found
@@ -83,6 +87,9 @@ def check_request(app):
 
 
 def init_app(app):
+    critical = app.extensions["critical"]
+    # Once, at start-up: the hashes of exactly the bytes every page inlines.
+    app.extensions["csp"] = content_security_policy([critical.script.source], [critical.style.source])
     app.before_request(lambda: check_request(app))
 
     @app.after_request

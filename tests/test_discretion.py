@@ -1,5 +1,7 @@
 """Safety and discretion through the real app: quick exit on every page, titles that give nothing
 away, the safety page, the neutral page, "remove from this phone" without JavaScript, headers."""
+import base64
+import hashlib
 import re
 from html.parser import HTMLParser
 
@@ -112,6 +114,7 @@ def test_every_page_title_is_mitta_and_a_neutral_word(rendered, locale):
 @pytest.mark.parametrize("locale", ["km", "en"])
 def test_every_page_has_quick_exit_first_in_the_tab_order(rendered, client, locale):
     checked = 0
+    quick_exit = str(client.application.extensions["critical"].script.text)
     for url, html in rendered[locale].items():
         page = parse(html)
         body = [(t, a) for where, t, a in page.tags if where == "body"]
@@ -123,10 +126,10 @@ def test_every_page_has_quick_exit_first_in_the_tab_order(rendered, client, loca
         link = exits[0]
         assert link["href"] == DEFAULT_EXIT_URL and link.get("rel") == "noreferrer", url
         assert link.get("data-neutral") == NEUTRAL_PATH
-        # The script that makes it instant, and applies the theme before the first paint.
-        scripts = [a for where, t, a in page.tags if t == "script" and where == "head"]
-        assert any(re.search(r"/js/safety(\.[0-9a-f]{10})?\.js$", s.get("src", "")) and "defer" not in s and "async" not in s
-                   for s in scripts), url
+        # The script that makes it instant, and applies the theme before the first paint: inline,
+        # first in <head>, so it works before any file has arrived (server/critical.py).
+        first_script = re.search(r"<head>.*?<script([^>]*)>(.*?)</script>", html, re.S)
+        assert first_script.groups() == ("", quick_exit), url
         checked += 1
     assert checked >= 5
     html = client.get(f"/{locale}/about/").get_data(as_text=True)
@@ -226,6 +229,10 @@ LOADS = {"script": ("src",), "img": ("src", "srcset"), "source": ("src", "srcset
 ROOT_DIR = __import__("pathlib").Path(__file__).resolve().parent.parent
 
 
+def hash_source(text):
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
 def foreign(value):
     """True for a URL that would reach another origin (absolute or protocol-relative)."""
     return any(part.strip().lower().startswith(("http:", "https:", "//", "ftp:"))
@@ -237,6 +244,8 @@ def test_no_page_loads_anything_from_another_origin_or_inline(rendered, client, 
     pages = dict(rendered[locale])
     pages[NEUTRAL_PATH] = client.get(NEUTRAL_PATH).get_data(as_text=True)
     pages["404"] = client.get(f"/{locale}/no-such-page/").get_data(as_text=True)
+    csp = client.get(f"/{locale}/").headers["Content-Security-Policy"].replace(";", " ").split()
+    assert "'unsafe-inline'" not in csp
     bad = []
     for url, html in pages.items():
         for _, tag, attrs in parse(html).tags:
@@ -244,8 +253,6 @@ def test_no_page_loads_anything_from_another_origin_or_inline(rendered, client, 
                 bad.append((url, tag, "inline style attribute"))
             if any(name.startswith("on") for name in attrs):
                 bad.append((url, tag, "inline event handler"))
-            if tag == "script" and "src" not in attrs:
-                bad.append((url, tag, "inline script"))
             if tag == "meta" and attrs.get("http-equiv", "").lower() == "refresh":
                 bad.append((url, tag, "meta refresh"))
             if tag == "link" and set((attrs.get("rel") or "").lower().split()) & LOADING_RELS:
@@ -256,6 +263,10 @@ def test_no_page_loads_anything_from_another_origin_or_inline(rendered, client, 
                     bad.append((url, tag, attrs[name]))
         if "<style" in html and "url(" in html.split("<style", 1)[1]:
             bad.append((url, "style", "url() in a <style> block"))
+        # Inline only what the CSP allows by its hash (server/critical.py), never anything else.
+        for tag, attrs, text in re.findall(r"<(script|style)([^>]*)>(.*?)</\1>", html, re.S):
+            if "src" not in attrs and hash_source(text) not in csp:
+                bad.append((url, tag, f"inline {tag} not allowed by its hash"))
     assert len(pages) > 10
     assert not bad, bad
 

@@ -15,7 +15,7 @@ from server import export, offline, security
 from server.pack import content_day
 from static_server import Nginx
 
-COMPARED = (*security.HEADERS, "Strict-Transport-Security", "Cache-Control", "Access-Control-Allow-Origin")
+COMPARED = ("Content-Security-Policy", *security.HEADERS, "Strict-Transport-Security", "Cache-Control", "Access-Control-Allow-Origin")
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +78,7 @@ def test_nginx_answers_every_url_with_flasks_bytes_and_headers(static_site, ngin
         status, headers, body = fetch(nginx.url + path)
         ours = flask.get(path)
         assert (status, body) == (404, ours.get_data()), path
-        assert all(headers.get(n) == ours.headers.get(n) for n in security.HEADERS), path
+        assert all(headers.get(n) == ours.headers.get(n) for n in ("Content-Security-Policy", *security.HEADERS)), path
     assert fetch(nginx.url + "/api/v1/services?page=2")[0] == 404  # never page 1 as if it were page 2
     assert fetch(nginx.url + "/nginx.conf")[0] == 404 and fetch(nginx.url + "/_headers")[0] == 404
     for language, home in (("en-GB,en;q=0.9", "/en/"), ("km", "/km/"), ("", "/km/")):
@@ -116,12 +116,15 @@ def test_nginx_sends_the_precompressed_siblings(static_site, nginx):
     assert "Content-Encoding" not in fetch(nginx.url + css.url)[1]
 
 
-def test_the_configurations_follow_security_py(monkeypatch, tmp_path):
-    changed = security.CSP + "; upgrade-insecure-requests"
-    monkeypatch.setitem(security.HEADERS, "Content-Security-Policy", changed)
-    assert f"Content-Security-Policy: {changed}\n" in export.headers_file()
-    assert f'add_header Content-Security-Policy "{changed}" always;' in export.nginx_conf(tmp_path, "80", {})
-    assert f'Content-Security-Policy "{changed}"' in export.caddyfile(tmp_path)
+def test_the_configurations_follow_security_py(static_site, tmp_path):
+    app = static_site[2]
+    base = export.secure_headers(app)
+    assert base["Content-Security-Policy"] == app.extensions["csp"] and "sha256-" in base["Content-Security-Policy"]
+    changed = {**base, "Content-Security-Policy": base["Content-Security-Policy"] + "; upgrade-insecure-requests"}
+    csp = changed["Content-Security-Policy"]
+    assert f"Content-Security-Policy: {csp}\n" in export.headers_file(changed)
+    assert f'add_header Content-Security-Policy "{csp}" always;' in export.nginx_conf(tmp_path, "80", {}, changed)
+    assert f'Content-Security-Policy "{csp}"' in export.caddyfile(tmp_path, changed)
 
 
 def test_the_generated_caddyfile_is_valid(static_site, tmp_path):

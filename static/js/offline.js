@@ -198,7 +198,7 @@
     }
   }
 
-  // Quick exit or "Remove Mitta" under way (static/js/safety.js blanks the page first): start
+  // Quick exit or "Remove Mitta" under way (static/js/quick-exit.js blanks the page first): start
   // nothing that would register, save or note a check again behind it.
   function exiting() {
     return document.documentElement.classList.contains('quick-exit-blank');

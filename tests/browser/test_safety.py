@@ -122,6 +122,25 @@ def test_shift_presses_show_progress_in_both_languages(context, site):
     assert status_line(page) is None
 
 
+def test_quick_exit_works_before_any_file_has_arrived(context, site):
+    """On 2G the stylesheet and scripts come seconds after the page: quick exit is inline
+    (server/critical.py), so three Shift presses leave while every /static/ file is still held."""
+    page = context.new_page()
+    held = []
+    page.route("**/static/**", lambda route: held.append(route))  # never answered
+    page.goto(site.url + "/en/about/", wait_until="commit")
+    page.wait_for_function("() => performance.getEntriesByName('first-contentful-paint').length")
+    assert held and page.evaluate("performance.getEntriesByType('resource').length") == 0
+    page.keyboard.press("Shift")
+    assert status_line(page) == "Press Shift 2 more times to exit"  # the critical CSS shows it
+    with page.expect_request(ELSEWHERE):
+        page.keyboard.press("Shift")
+        page.keyboard.press("Shift")
+    page.wait_for_url(ELSEWHERE, wait_until="commit")
+    for route in held:
+        route.abort()
+
+
 def test_a_page_back_from_the_back_forward_cache_starts_afresh(playwright_instance, phone_profile, site):
     # Playwright turns the back/forward cache off by default; a phone has it on.
     browser = playwright_instance.chromium.launch(

@@ -1,0 +1,47 @@
+"""First paint in one round trip (issue 13), in Chromium against the real server: on a page of
+each kind in both languages nothing is render-blocking (Resource Timing's renderBlockingStatus),
+the inline CSS and script break no rule of the CSP (their hashes match), the rest of the
+stylesheet still arrives, and only Khmer pages preload the Khmer font. Counts, never times:
+`make bench` has the timings."""
+import pytest
+
+pytestmark = pytest.mark.browser
+
+# Any CSP refusal, recorded from the first byte of each page.
+WATCH = """window.refused = [];
+document.addEventListener('securitypolicyviolation',
+    e => window.refused.push(`${e.effectiveDirective} ${e.blockedURI} ${e.sample}`));"""
+SEEN = """() => ({
+    painted: performance.getEntriesByName('first-contentful-paint').length,
+    blocking: performance.getEntriesByType('resource')
+        .filter(r => r.renderBlockingStatus !== 'non-blocking').map(r => r.name),
+    fontPreloaded: performance.getEntriesByType('resource')
+        .some(r => r.initiatorType === 'link' && r.name.includes('/fonts/')),
+    refused: window.refused,
+    // A rule only app.css has: the full stylesheet arrived and applies.
+    fullStyle: getComputedStyle(document.querySelector('.site-footer')).borderTopStyle,
+})"""
+
+
+def test_the_first_paint_needs_only_the_html_and_the_csp_allows_what_is_inline(browser, phone_profile, live_server):
+    context = browser.new_context(**phone_profile, service_workers="block")
+    page = context.new_page()
+    page.add_init_script(WATCH)
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    checked = []
+    for locale in ("km", "en"):
+        need = f"/{locale}/province/pursat/after-violence/"
+        page.goto(live_server.url + need)
+        service = page.locator("main a[href*='/service/']").first.get_attribute("href")
+        for path in (f"/{locale}/", need, service, f"/{locale}/guide/after-sexual-violence/"):
+            page.goto(live_server.url + path)
+            page.wait_for_function("() => performance.getEntriesByName('first-contentful-paint').length")
+            seen = page.evaluate(SEEN)
+            assert seen["blocking"] == [], path
+            assert seen["refused"] == [], path
+            assert seen["fullStyle"] == "solid", path
+            assert seen["fontPreloaded"] == (locale == "km"), path
+            checked.append(path)
+    assert len(checked) == 8 and not errors, errors
+    context.close()
