@@ -15,8 +15,9 @@ SEEN = """() => ({
     painted: performance.getEntriesByName('first-contentful-paint').length,
     blocking: performance.getEntriesByType('resource')
         .filter(r => r.renderBlockingStatus !== 'non-blocking').map(r => r.name),
-    fontPreloaded: performance.getEntriesByType('resource')
-        .some(r => r.initiatorType === 'link' && r.name.includes('/fonts/')),
+    // Asked of the page, not of resource timing: a font preloaded by an earlier Khmer page comes
+    // from the memory cache still marked as the preload link's.
+    fontPreloaded: Boolean(document.querySelector("link[rel=preload][as=font][href*='/fonts/']")),
     refused: window.refused,
     // A rule only app.css has: the full stylesheet arrived and applies.
     fullStyle: getComputedStyle(document.querySelector('.site-footer')).borderTopStyle,
