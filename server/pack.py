@@ -99,6 +99,9 @@ class Pack:
                           for locale, groups in self.later.items()},
             "first": self.first,
             "files": {url: [f.digest, stored_size(f.content_type, f.body)] for url, f in sorted(self.files.items())},
+            # Browsers ask for /favicon.ico by themselves (a page that names no icon): the saved
+            # icon answers, so that request never needs the network.
+            "aliases": {"/favicon.ico": url for url, f in self.files.items() if f.name == "icons/favicon.ico"},
         }
 
 

@@ -345,7 +345,7 @@ async function answer(request, url) {
   // A saved page or file is always answered from a saved version, online or not, so a page and
   // everything it uses come from the same version.
   const locale = localeOf(url);
-  const saved = await fromSaved(url.pathname + url.search, locale);
+  const saved = await fromSaved((!url.search && PACK.aliases[url.pathname]) || url.pathname + url.search, locale);
   if (saved) return saved;
   try {
     return await fetch(request);

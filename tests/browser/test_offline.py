@@ -170,6 +170,16 @@ def test_first_visit_saves_every_page_and_each_opens_offline(saved_km, client):
     assert saved_km.server.process.poll() is not None, "the server was really gone"
 
 
+def test_the_browsers_own_favicon_request_is_answered_offline(saved_km, client):
+    """Browsers ask for /favicon.ico by themselves; the saved icon answers it with the server gone."""
+    got = saved_km.page.evaluate("""async () => {
+        const r = await fetch('/favicon.ico');
+        return [r.status, r.headers.get('Content-Type'), Array.from(new Uint8Array(await r.arrayBuffer()))];
+    }""")
+    online = client.get("/favicon.ico")
+    assert got == [200, online.headers["Content-Type"], list(online.get_data())]
+
+
 def test_search_works_offline(saved_km, client):
     page = saved_km.page
     for query in ("Pursat", "ពោធិ៍សាត់", "1280"):
