@@ -129,7 +129,9 @@ def _service(f: _File, at, svc, org_id, draft, short_codes) -> m.Service:
         f.ref("category", cat, at + ("categories", ci), at + ("categories",))
     national = svc["area"] == "national"
     country = svc["area"].get("country") if isinstance(svc["area"], dict) else None
-    if country and country not in phonenumbers.SUPPORTED_REGIONS:
+    if country == m.HOME_REGION:
+        f.problem(at + ("area", "country"), f"'{country}' is Cambodia: say national, or list the provinces")
+    elif country and country not in phonenumbers.SUPPORTED_REGIONS:
         f.problem(at + ("area", "country"), f"'{country}' is not a country code (ISO 3166, e.g. TH)")
     for pi, prov in enumerate([] if national or country else svc["area"]):
         f.ref("province", prov, at + ("area", pi), at + ("area",))
