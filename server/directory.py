@@ -4,8 +4,9 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, abort, current_app, g, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
 
-from .content.model import CAMBODIA
+from .content.model import CAMBODIA, country_name
 from .extensions import cache, content
 from .search import MAX_QUERY, VARIANTS, build_shards, search as run_search
 from .sitemap import page_urls
@@ -32,9 +33,21 @@ def page_cache(view):
     return cache.cached(timeout=60, key_prefix=lambda: "dir:" + request.path)(view)
 
 
+def phone_country(phone) -> str | None:
+    """What a number of another country says beside it, on pages and in share texts alike: a short
+    code works only inside that country; a full number is shown in its international form."""
+    if not phone.abroad:
+        return None
+    name = country_name(phone.region)(g.locale)
+    if phone.is_short_code:
+        return _("Call from inside %(country)s", country=name)
+    return _("In %(country)s", country=name)
+
+
 @bp.app_context_processor
 def directory_helpers():
-    return {"now": now, "today": today, "model": content}
+    return {"now": now, "today": today, "model": content, "country_name": country_name,
+            "phone_country": phone_country}
 
 
 @bp.route("/emergency/")
@@ -68,6 +81,18 @@ def province_category(slug, category):
     if not cat.need:
         abort(404)  # a listing (government offices) is shown on the province page, never as a need
     return render_template("directory/list.html", page=model.need_page(place.slug, cat.slug))
+
+
+@bp.route("/abroad/<country>/")
+@page_cache
+def abroad(country):
+    """For people in another country (many workers migrate to Thailand): its services, whose
+    numbers are that country's. Lower case in the URL, like every other path."""
+    model = content()
+    code = country.upper()
+    if country != code.lower() or code not in model.countries:
+        abort(404)
+    return render_template("directory/abroad.html", country=code, services=model.services_abroad(code))
 
 
 @bp.route("/category/<category>/")
@@ -158,6 +183,8 @@ def directory_urls(locale):
             urls.append(url_for("directory.province_category", locale=locale, slug=p.slug, category=c.slug))
     for c in model.needs:
         urls.append(url_for("directory.category", locale=locale, category=c.slug))
+    for code in model.countries:
+        urls.append(url_for("directory.abroad", locale=locale, country=code.lower()))
     for s in model.services:
         urls.append(url_for("directory.service", locale=locale, service_id=s.id))
     urls += index_urls(locale)[1:]

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from . import hsds
 from .content import ContentError, load
+from .content.model import HOME_REGION
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 # hh:mm[:ss], and what spreadsheets turn it into: 7:30, 12:00:00 AM, 11:59:59 PM
@@ -54,9 +55,9 @@ TABLES = {
                  "x_km_safety_note", "status", "alert", "x_km_alert", "x_alert_from", "x_alert_until",
                  "x_free", "x_source", "assured_date", "x_checked_by", "last_modified"],
     "phones": ["id", "service_id", "number", "type", "description", "x_km_description", "x_available",
-               "x_km_available", "x_sms", "x_confidence", "x_source"],
+               "x_km_available", "x_sms", "x_country", "x_confidence", "x_source"],
     "schedules": ["id", "service_id", "freq", "byday", "opens_at", "closes_at", "timezone"],
-    "service_areas": ["id", "service_id", "name", "x_km_name", "x_province"],
+    "service_areas": ["id", "service_id", "name", "x_km_name", "x_province", "x_country"],
     "locations": ["id", "location_type", "organization_id", "name", "x_km_name", "latitude", "longitude",
                   "x_province"],
     "addresses": ["id", "location_id", "address_1", "x_km_address_1", "city", "state_province",
@@ -436,9 +437,14 @@ def from_records(orgs, services, terms, model) -> Exchange:
                                          "scope": o.choice("x_scope", ("national", "provincial"), "national")}
         if not uid or not claim("services", out.services, uid, r):
             continue
-        areas = []
+        areas, abroad = [], []
         for area in s.get("service_areas") or []:
             a = r.child(area, "service_areas")
+            if a.str("x_country") not in (None, HOME_REGION):   # a service for people abroad
+                abroad.append(a.str("x_country"))
+                if len(abroad) > 1 or areas:
+                    a.block("x_country", "a service is for one country abroad, or for places in Cambodia")
+                continue
             slug = a.str("x_province") or provinces.get((a.str("name") or "").lower())
             if slug is None:
                 a.block("name", f"{a.str('name')!r} is not a province of Cambodia")
@@ -486,7 +492,7 @@ def from_records(orgs, services, terms, model) -> Exchange:
         out.services[uid] = {
             "organization_id": org_id, "name": r.text("name", True), "summary": r.text("x_summary"),
             "description": r.text("description"), "categories": categories,
-            "area": "national" if areas == ["national"] else areas, "cost": r.text("fees_description"),
+            "area": {"country": abroad[0]} if abroad else "national" if areas == ["national"] else areas, "cost": r.text("fees_description"),
             "free": r.bool("x_free"), "documents": documents,
             "languages": [r.child(x, "languages").str("code") for x in s.get("languages") or []],
             "safety_note": r.text("x_safety_note"), "age_note": r.text("eligibility_description"),
@@ -499,7 +505,9 @@ def from_records(orgs, services, terms, model) -> Exchange:
             p = r.child(ph, "phones")
             pid = p.id()
             if pid and claim("phones", out.phones, pid, p):
+                region = p.str("x_country")
                 out.phones[pid] = {"service_id": uid, "number": p.str("number", True), "sms": bool(p.bool("x_sms")),
+                                   "region": None if region == HOME_REGION else region,
                                    "description": p.text("description"), "available": p.text("x_available"),
                                    "confidence": p.choice("x_confidence", ("confirmed", "plausible"), "plausible"),
                                    "source": p.str("x_source")}

@@ -21,7 +21,7 @@ import uuid
 
 from babel import Locale
 
-from .content.model import CAMBODIA
+from .content.model import CAMBODIA, HOME_REGION, country_name
 
 VERSION = "3.1"
 NAMESPACE = uuid.UUID("6a0c3f4e-2b1d-4e8a-9c57-1d2e3f405a6b")  # fixed forever: derived ids hang on it
@@ -43,6 +43,9 @@ EXTENSIONS = {
     "x_alert_until": "service: last day the alert applies (YYYY-MM-DD)",
     "x_scope": "organization: national or provincial",
     "x_province": "location, service_area: the province's slug (service_area: 'national' for all of Cambodia)",
+    "x_country": "phone: the ISO 3166 country the number belongs to (KH unless another; a short code works "
+                 "only inside it, other numbers are in international form); service_area: the country "
+                 "abroad a service is for (then it has no x_province)",
     "x_sms": "phone: true when the number takes SMS",
     "x_available": "phone: when it answers",
     "x_confidence": "phone: confirmed or plausible (plausible: not yet checked, call to confirm)",
@@ -147,6 +150,9 @@ def phone(service, ph, lang="en", bilingual=False):
     _put(record, "description", ph.description, lang, bilingual)
     _put(record, "x_available", ph.available, lang, bilingual)
     record["x_sms"] = ph.sms
+    # HSDS 3.1's phone has no country field (2.0's country_code is gone): a full number is in
+    # international form already, a short code needs its country beside it.
+    record["x_country"] = ph.region
     record["x_confidence"] = ph.confidence
     if ph.source:
         record["x_source"] = ph.source
@@ -161,6 +167,11 @@ def schedules(service):
 
 
 def service_areas(model, service, lang="en", bilingual=False):
+    if service.country:
+        area = {"id": derived_id("service_area", service.id, service.country), "service_id": service.id}
+        _put(area, "name", country_name(service.country), lang, bilingual)
+        area["x_country"] = service.country
+        return [area]
     areas = []
     for slug in (NATIONAL,) if service.national else service.provinces:
         area = {"id": derived_id("service_area", service.id, slug), "service_id": service.id,

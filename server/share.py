@@ -11,7 +11,7 @@ import json
 from flask import Blueprint, current_app, g, request, url_for
 from flask_babel import gettext as _, ngettext
 
-from .directory import day_name
+from .directory import day_name, phone_country
 from .extensions import cache, content
 from .public import public_url
 
@@ -29,7 +29,8 @@ def share_text(service) -> str:
     lines = [service.name(g.locale)]
     if phones:
         # A number nobody has confirmed says so, as it does on every page.
-        lines.append(", ".join(p.number + ("" if p.confidence == "confirmed" else "*") for p in phones))
+        lines.append(", ".join(p.number + ("" if p.confidence == "confirmed" else "*")
+                               + (f" ({phone_country(p)})" if p.abroad else "") for p in phones))
         if any(p.confidence != "confirmed" for p in phones):
             lines.append("* " + _("Not yet checked — call to confirm"))
     for loc in (model.location(i) for i in service.location_ids[:MAX_PLACES]):

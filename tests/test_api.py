@@ -95,6 +95,21 @@ def test_a_service_is_fully_nested(client, model):
     assert sal["location"]["addresses"] == []  # no address is known yet: none is made up
 
 
+def test_a_phone_abroad_is_in_international_form_with_its_country(client, model):
+    """HSDS 3.1's phone has no country field: the number is international (+66 ...), x_country says
+    the country (a short code such as Thailand's 1300 only works inside it); Cambodia's say KH."""
+    crisis, embassy = (next(s for s in model.services if s.name.en == name)
+                       for name in ("Helpline 1300 in Thailand", "Cambodian embassy in Bangkok"))
+    for lang, country in (("en", "Thailand"), ("km", "ថៃ")):
+        records = [get(client, f"/api/v1/services/{s.id}?lang={lang}") for s in (crisis, embassy)]
+        assert [(p["number"], p["x_country"]) for r in records for p in r["phones"]] == [
+            ("1300", "TH"), ("+66 2 957 5851", "TH")]
+        assert [[(a["name"], a["x_country"]) for a in r["service_areas"]] for r in records] == [[(country, "TH")]] * 2
+        assert not any("x_province" in a for r in records for a in r["service_areas"])
+    police = get(client, f"/api/v1/services/{next(s.id for s in model.services if s.emergency_rank)}")
+    assert {p["x_country"] for p in police["phones"]} == {"KH"}
+
+
 def test_a_known_address_is_nested_in_both_languages(tmp_path):
     root = tmp_path / "content"
     shutil.copytree(ROOT / "content", root)

@@ -16,6 +16,7 @@ from test_guide_content import BREAKS, PEP, break_article, line_of
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 POLICE = "directory/emergency-services.yaml"
+EMBASSY = "directory/cambodian-embassy-bangkok.yaml"
 
 
 @pytest.fixture
@@ -47,6 +48,9 @@ def test_the_shipped_content_is_valid():
     assert len(model.needs) == 14
     assert {"117", "118", "119", "1280", "1288", "023 997 919", "1281"} <= {
         p.number for s in model.services for p in s.phones}
+    # Thailand's (content-review.md §3): a Thai short code and a Thai number, dialled as there.
+    assert {(p.number, p.tel, p.region) for s in model.services if s.country == "TH" for p in s.phones} == {
+        ("1300", "1300", "TH"), ("+66 2 957 5851", "+6629575851", "TH")}
 
 
 def test_cli_check_passes_on_the_shipped_content(runner):
@@ -82,14 +86,22 @@ BROKEN = {
                     "2027-02-01 is after until (2027-01-31)"),
     "confirmed unchecked": ('      checked_on: 2026-11-22\n      checked_by: "Desk fact check of public sources (Mitta brief, contacts.md)"\n',
                             "", None, "services[0].phones[0].confidence: a confirmed number needs the service's provenance.checked_on"),
+    # A number of another country names it (region:), and is checked as that country's.
+    "region missing": ("        region: TH\n", "", -1, "'+66 2 957 5851' is not a valid Cambodian phone number: "
+                       "it is a number in TH; say so with region: TH", EMBASSY),
+    "region wrong": ('number: "+66 2 957 5851"', 'number: "012 345 678"', 0,
+                     "'012 345 678' is not a valid phone number or known short code in TH", EMBASSY),
+    "region unknown": ("region: TH", "region: XX", 0, "'XX' is not a country code", EMBASSY),
+    "country": ("area: {country: TH}", "area: {country: KH}", 0, "'KH' is Cambodia: say national, or list the provinces", EMBASSY),
 }
 
 
 @pytest.mark.parametrize("case", sorted(BROKEN))
 def test_each_broken_file_is_named_with_its_line(content_copy, case):
-    old, new, below, message = BROKEN[case]
-    line = break_file(content_copy, POLICE, old, new)
-    where = f"content/{POLICE}:" + ("" if below is None else f"{line + below}:")
+    old, new, below, message, *named = BROKEN[case]
+    name = named[0] if named else POLICE
+    line = break_file(content_copy, name, old, new)
+    where = f"content/{name}:" + ("" if below is None else f"{line + below}:")
     found = problems(content_copy)
     assert any(p.startswith(where) and message in p for p in found), found
 
@@ -160,6 +172,11 @@ def break_directory(root):
     return f"{POLICE}:{line}:", "12345"
 
 
+def break_thai_number(root):
+    line = break_file(root, EMBASSY, "        region: TH\n", "")
+    return f"{EMBASSY}:{line - 1}:", "'+66 2 957 5851' is not a valid Cambodian phone number: it is a number in TH"
+
+
 def break_guide(case):
     def breaks(root):
         how, where, words = BREAKS[case]
@@ -167,9 +184,10 @@ def break_guide(case):
     return breaks
 
 
-@pytest.mark.parametrize("breaks", [break_directory] + [break_guide(case) for case in (
+@pytest.mark.parametrize("breaks", [break_directory, break_thai_number] + [break_guide(case) for case in (
     "missing Khmer body", "missing sources list", "unknown category")],
-    ids=["directory phone", "article without Khmer", "article without sources", "article category"])
+    ids=["directory phone", "Thai number without region", "article without Khmer", "article without sources",
+         "article category"])
 def test_the_real_server_refuses_to_start_and_says_where(content_copy, breaks):
     where, words = breaks(content_copy)
     env = dict(os.environ, MITTA_CONTENT_DIR=str(content_copy), PORT="1", HOST="127.0.0.1")

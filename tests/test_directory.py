@@ -50,6 +50,38 @@ def test_short_codes_dial_bare_and_full_numbers_dial_international(client, app):
     assert 'href="tel:+85523997919"' in html and 'href="tel:1288"' in html
 
 
+ABROAD = {"en": ("If you are in Thailand", "In Thailand", "Call from inside Thailand"),
+          "km": ("បើអ្នកនៅប្រទេសថៃ", "នៅប្រទេសថៃ", "ហៅពីក្នុងប្រទេសថៃ")}
+
+
+@pytest.mark.parametrize("locale", ["km", "en"])
+def test_numbers_in_thailand_have_their_own_page_their_country_and_international_links(app, client, locale):
+    """Many workers migrate to Thailand (content-review.md §3): its numbers are real call buttons
+    on their own page, linked from home and the emergency list, each saying it is Thai; a Thai
+    number is never offered as an answer in a Cambodian province."""
+    heading, in_thailand, inside_only = ABROAD[locale]
+    page = f"/{locale}/abroad/th/"
+    for start in (f"/{locale}/", f"/{locale}/emergency/", f"/{locale}/category/anti-trafficking/"):
+        assert f'href="{page}" data-abroad="TH">{heading}</a>' in client.get(start).get_data(as_text=True), start
+    html = client.get(page).get_data(as_text=True)
+    assert re.search(rf"<h1[^>]*>{heading}</h1>", html)
+    embassy, crisis = html.split('href="tel:+6629575851"'), html.split('href="tel:1300"')
+    assert len(embassy) == len(crisis) == 2   # each number once, dialled as it works from Thailand
+    assert f'data-region="TH">{in_thailand}</span>' in embassy[1].split("</li>", 1)[0]
+    assert f'data-region="TH">{inside_only}</span>' in crisis[1].split("</li>", 1)[0]
+    assert '<span class="number">+66 2 957 5851</span>' in html
+    # Plausible numbers: not yet checked, as everywhere.
+    assert text(client.get(f"/en/service/{service_id(app, '1300')}/")).count("Not yet checked — call to confirm") >= 1
+    assert f">{in_thailand}</a>" in client.get(f"/{locale}/service/{service_id(app, '1300')}/").get_data(as_text=True)
+    with app.test_request_context():
+        assert page in page_urls(locale)   # so it is saved offline and exported with the rest
+    for other in (f"/{locale}/province/pursat/", f"/{locale}/province/pursat/anti-trafficking/",
+                  f"/{locale}/province/kratie/after-violence/", f"/{locale}/category/anti-trafficking/"):
+        assert "tel:+66" not in client.get(other).get_data(as_text=True) and "tel:1300" not in client.get(other).get_data(as_text=True), other
+    assert client.get(f"/{locale}/abroad/kh/").status_code == 404
+    assert client.get(f"/{locale}/abroad/TH/").status_code == 404
+
+
 def test_police_carry_their_safety_note_in_both_languages(client, app):
     sid = service_id(app, "117")
     assert "can be risky for sex workers" in text(client.get(f"/en/service/{sid}/"))
@@ -158,6 +190,8 @@ def test_open_now_in_cambodia_time(hours_app, when, expected):
     ("ពោធិ៍សាត់", "Pursat"),                # Khmer
     ("ពោធិ៍\u200bសាត់", "Pursat"),          # a zero-width space from a phone keyboard
     ("1280", "Child Helpline"),
+    ("Thailand", "Cambodian embassy in Bangkok"),   # a service for people abroad, by its country
+    ("ថៃ", "Helpline 1300 in Thailand"),
 ])
 def test_search_without_javascript(client, query, expected):
     page = client.get("/en/search", query_string={"q": query})

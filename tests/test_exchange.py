@@ -63,6 +63,26 @@ def test_csv_package_passes_frictionless_and_imports_as_no_change(run, copy, tmp
     assert run("import", tmp_path / "pkg" / "datapackage.json", "--dir", copy).strip() == "Nothing would change."
 
 
+def test_a_service_abroad_and_its_thai_numbers_travel_through_the_csv_package(run, copy, tmp_path, app):
+    """A phone's country is HSDS's international number plus x_country (HSDS 3.1's phone has no
+    country field); the service's country is its service_area. Both come back on import."""
+    from server.content import load
+    pkg = tmp_path / "pkg"
+    run("export", "--format", "hsds-csv", pkg, "--dir", copy)
+    header, rows = read_table(pkg / "phones.csv")
+    thai = {r[header.index("number")]: r[header.index("x_country")] for r in rows if r[header.index("x_country")] != "KH"}
+    assert thai == {"+66 2 957 5851": "TH", "1300": "TH"}
+    header, rows = read_table(pkg / "service_areas.csv")
+    assert {(r[header.index("name")], r[header.index("x_km_name")]) for r in rows if r[header.index("x_country")]} == {
+        ("Thailand", "ថៃ")}
+    (copy / "directory" / "cambodian-embassy-bangkok.yaml").unlink()
+    assert "region: 'TH'" in run("import", pkg, "--dir", copy)
+    run("import", pkg, "--dir", copy, "--apply")
+    embassy = next(s for s in load(copy).services if s.name.en == "Cambodian embassy in Bangkok")
+    assert embassy.country == "TH" and [(p.number, p.tel, p.region) for p in embassy.phones] == [
+        ("+66 2 957 5851", "+6629575851", "TH")]
+
+
 def test_no_doubtful_number_and_no_maintainer_note_in_any_export(run, copy, tmp_path, app):
     model = app.extensions["content"]
     doubtful = [p for s in model.services for p in s.phones if p.confidence == "doubtful"]

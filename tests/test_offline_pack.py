@@ -81,6 +81,7 @@ def test_pack_holds_every_page_of_the_language(client, locale):
     assert reachable <= set(files), reachable - set(files)
     for other in LOCALES:
         assert f"/{other}/offline/" in files and f"/{other}/offline/messages.json" in files
+    assert f"/{locale}/abroad/th/" in files   # the numbers for people in Thailand
     assert f"/manifest-{locale}.webmanifest" in files
     if client.get("/weather/").status_code == 200:
         assert "/weather/" in files, "quick exit's neutral page must open offline"

@@ -98,7 +98,8 @@ def test_share_text_puts_name_and_number_in_the_first_sms(app, locale, capsys):
         assert lines[-1] == f"{PUBLIC}/{locale}/service/{service.id}/"
         first, parts = sms(text)
         if service.public_phones:
-            assert lines[1].split(", ")[0].rstrip("*") == service.public_phones[0].number
+            # (a number abroad says its country after it: "1300* (Call from inside Thailand)")
+            assert lines[1].split(", ")[0].split(" (")[0].rstrip("*") == service.public_phones[0].number
             # The name and the first number as dialled reach the phone in the first message
             # (its "*" may open the second; the note that explains it comes later anyway).
             core = lines[0] + "\n" + service.public_phones[0].number
@@ -110,6 +111,20 @@ def test_share_text_puts_name_and_number_in_the_first_sms(app, locale, capsys):
         lengths = sorted(n for n, _ in sizes)
         print(f"\nshare text {locale}: {len(sizes)} services, {lengths[0]}-{lengths[-1]} characters "
               f"(median {lengths[len(lengths) // 2]}), {max(p for _, p in sizes)} SMS at most")
+
+
+ABROAD = {"en": ["+66 2 957 5851* (In Thailand)", "1300* (Call from inside Thailand)"],
+          "km": ["+66 2 957 5851* (នៅប្រទេសថៃ)", "1300* (ហៅពីក្នុងប្រទេសថៃ)"]}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_share_text_says_which_country_a_number_is_in(app, locale):
+    """The Thai numbers (content-review.md §3): a short code says it works only from inside
+    Thailand, a full number is in the international form that works from any SIM."""
+    listed = texts(app.test_client(), locale)
+    embassy, crisis_centre = (service_named(app, name) for name in
+                              ("Cambodian embassy in Bangkok", "Helpline 1300 in Thailand"))
+    assert [listed[embassy.id].split("\n")[1], listed[crisis_centre.id].split("\n")[1]] == ABROAD[locale]
 
 
 @pytest.mark.parametrize("locale", LOCALES)

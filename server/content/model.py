@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 CAMBODIA = dt.timezone(dt.timedelta(hours=7))  # no daylight saving
+HOME_REGION = "KH"   # a phone's region when the content names none
 STALE_AFTER_DAYS = 180
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
@@ -39,16 +40,29 @@ class Category:
     need: bool = True    # False: a listing (government offices), never the answer to a need
 
 
+def country_name(code: str) -> Text:
+    """A country's name in both languages, from CLDR (Babel): not our own translation."""
+    from babel import Locale
+    return Text(Locale("km").territories[code], Locale("en").territories[code])
+
+
 @dataclass(frozen=True)
 class Phone:
     id: str
-    number: str          # as dialled in Cambodia: "117" or "023 997 919"
-    tel: str             # what a tel: link dials: the short code, or +855…
+    number: str          # in Cambodia as dialled there: "117", "023 997 919"; abroad a short code
+                         # or the international form ("+66 2 957 5851"), which works from any SIM
+    tel: str             # what a tel: link dials: the short code, or +855…/+66…
     sms: bool
     description: Text | None
     available: Text | None
     confidence: str = "plausible"   # confirmed | plausible | doubtful (content-review.md §1)
     source: str | None = None
+    region: str = HOME_REGION       # ISO 3166 country the number belongs to
+
+    @property
+    def abroad(self) -> bool:
+        """A number of another country: shown with its country's name."""
+        return self.region != HOME_REGION
 
     @property
     def public(self) -> bool:
@@ -136,6 +150,7 @@ class Service:
     emergency_rank: int | None = None
     status: str = "active"
     alert: Alert | None = None
+    country: str | None = None   # area `{country: TH}`: for people in that country, in no province
 
     @property
     def public_phones(self) -> tuple[Phone, ...]:
@@ -246,6 +261,16 @@ class Content:
     def has_local(self, province: str) -> bool:
         """Whether any listed service works in this province in particular (not only nationally)."""
         return province in self._index["local"]
+
+    @property
+    def countries(self) -> tuple[str, ...]:
+        """Countries other than Cambodia with listed services, each with its own list page."""
+        return tuple(sorted({s.country for s in self.listed_services if s.country}))
+
+    def services_abroad(self, country: str) -> tuple[Service, ...]:
+        """Listed services for people in `country`, those with a number to call first."""
+        found = [s for s in self.listed_services if s.country == country]
+        return tuple(sorted(found, key=lambda s: (not s.callable, s.name.en)))
 
     @property
     def featured_provinces(self):

@@ -33,20 +33,44 @@ class Directory:
     refs: list = field(default_factory=list)
 
 
-def tel_for(number: str, short_codes) -> str | None:
-    """The string a tel: link dials, or None when the number is not a Cambodian one."""
+def tel_for(number: str, short_codes, region: str = m.HOME_REGION) -> str | None:
+    """The string a tel: link dials, or None when the number is not one of `region` (ISO 3166).
+    `short_codes` holds (region, number) pairs that phonenumbers does not know."""
     digits = number.replace(" ", "")
-    if digits in short_codes:
+    if (region, digits) in short_codes:
         return digits
     try:
-        parsed = phonenumbers.parse(number, "KH")
+        parsed = phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException:
         return None
-    if digits.isdigit() and len(digits) <= 5 and shortnumberinfo.is_valid_short_number_for_region(parsed, "KH"):
+    if digits.isdigit() and len(digits) <= 5 and shortnumberinfo.is_valid_short_number_for_region(parsed, region):
         return digits
-    if phonenumbers.is_valid_number_for_region(parsed, "KH"):
+    if phonenumbers.is_valid_number_for_region(parsed, region):
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     return None
+
+
+def shown_number(number: str, tel: str, region: str) -> str:
+    """What a page shows: Cambodian numbers as written; another country's full numbers in their
+    international form, the one that works from a Cambodian SIM and a local one alike."""
+    if region == m.HOME_REGION or not tel.startswith("+"):
+        return number
+    return phonenumbers.format_number(phonenumbers.parse(tel), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def _not_valid(number: str, region: str) -> str:
+    """Why a number is refused, naming the country it belongs to when phonenumbers can tell."""
+    if region != m.HOME_REGION:
+        return f"'{number}' is not a valid phone number or known short code in {region}"
+    try:
+        elsewhere = phonenumbers.region_code_for_number(phonenumbers.parse(number, region))
+    except phonenumbers.NumberParseException:
+        elsewhere = None
+    if elsewhere and elsewhere != region:
+        return (f"'{number}' is not a valid Cambodian phone number: it is a number in {elsewhere}; "
+                f"say so with region: {elsewhere}")
+    return (f"'{number}' is not a valid Cambodian phone number or known short code "
+            "(a number of another country needs its region, e.g. region: TH)")
 
 
 def read_directory(r: Reader, folder: Path, short_codes) -> Directory:
@@ -104,7 +128,12 @@ def _service(f: _File, at, svc, org_id, draft, short_codes) -> m.Service:
     for ci, cat in enumerate(svc["categories"]):
         f.ref("category", cat, at + ("categories", ci), at + ("categories",))
     national = svc["area"] == "national"
-    for pi, prov in enumerate([] if national else svc["area"]):
+    country = svc["area"].get("country") if isinstance(svc["area"], dict) else None
+    if country == m.HOME_REGION:
+        f.problem(at + ("area", "country"), f"'{country}' is Cambodia: say national, or list the provinces")
+    elif country and country not in phonenumbers.SUPPORTED_REGIONS:
+        f.problem(at + ("area", "country"), f"'{country}' is not a country code (ISO 3166, e.g. TH)")
+    for pi, prov in enumerate([] if national or country else svc["area"]):
         f.ref("province", prov, at + ("area", pi), at + ("area",))
     for ref_i, ref in enumerate(svc.get("locations", [])):
         f.ref("location", ref, at + ("locations", ref_i))
@@ -119,25 +148,31 @@ def _service(f: _File, at, svc, org_id, draft, short_codes) -> m.Service:
     return m.Service(
         id=svc["id"], organization_id=org_id, name=text_of(svc["name"]), summary=text_of(svc["summary"]),
         description=text_of(svc["description"]), categories=tuple(svc["categories"]), national=national,
-        provinces=() if national else tuple(svc["area"]), cost=text_of(svc.get("cost")), free=svc.get("free"),
+        provinces=() if national or country else tuple(svc["area"]), cost=text_of(svc.get("cost")), free=svc.get("free"),
         documents=text_of(svc.get("documents")), languages=tuple(svc.get("languages", [])),
         safety_note=text_of(svc.get("safety_note")), age_note=text_of(svc.get("age_note")),
         phones=phones, schedules=tuple(schedules), location_ids=tuple(svc.get("locations", [])),
         provenance=provenance, khmer_draft=draft, emergency_rank=svc.get("emergency_rank"),
-        status=svc.get("status", "active"), alert=_alert(f, at + ("alert",), svc.get("alert")))
+        status=svc.get("status", "active"), alert=_alert(f, at + ("alert",), svc.get("alert")),
+        country=country)
 
 
 def _phone(f: _File, at, ph, short_codes, provenance: m.Provenance) -> m.Phone:
     f.ref("id", ph["id"], at + ("id",))
-    tel = tel_for(ph["number"], short_codes)
-    if tel is None:
-        f.problem(at + ("number",), f"'{ph['number']}' is not a valid Cambodian phone number or known short code")
+    region = ph.get("region", m.HOME_REGION)
+    tel = None
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        f.problem(at + ("region",), f"'{region}' is not a country code (ISO 3166, e.g. TH)")
+    else:
+        tel = tel_for(ph["number"], short_codes, region)
+        if tel is None:
+            f.problem(at + ("number",), _not_valid(ph["number"], region))
     if ph["confidence"] == "confirmed" and not provenance.checked_on:
         f.problem(at + ("confidence",), "a confirmed number needs the service's provenance.checked_on and "
                   "checked_by (who confirmed it, and when); otherwise say plausible")
-    return m.Phone(ph["id"], ph["number"], tel or "", bool(ph.get("sms")),
+    return m.Phone(ph["id"], shown_number(ph["number"], tel or "", region), tel or "", bool(ph.get("sms")),
                    text_of(ph.get("description")), text_of(ph.get("available")),
-                   ph["confidence"], ph.get("source"))
+                   ph["confidence"], ph.get("source"), region)
 
 
 def _alert(f: _File, at, alert) -> m.Alert | None:

@@ -12,7 +12,7 @@ from .reader import Reader, line_of, text_of
 class Taxonomies:
     provinces: tuple[m.Province, ...]
     categories: tuple[m.Category, ...]
-    short_codes: frozenset[str]
+    short_codes: frozenset[tuple[str, str]]   # (region, number)
 
 
 def read_taxonomies(r: Reader, root: Path, icons_dir=None) -> Taxonomies:
@@ -20,7 +20,8 @@ def read_taxonomies(r: Reader, root: Path, icons_dir=None) -> Taxonomies:
     return Taxonomies(
         provinces=tuple(_provinces(r, root / "provinces.yaml")),
         categories=tuple(_categories(r, root / "categories.yaml", icons_dir)),
-        short_codes=frozenset(s["number"] for s in (short or {}).get("short_codes", [])))
+        short_codes=frozenset((s.get("region", m.HOME_REGION), s["number"])
+                              for s in (short or {}).get("short_codes", [])))
 
 
 def _unique_slugs(r: Reader, path, lines, kind, items):

@@ -14,6 +14,10 @@ ROOT = Path(__file__).resolve().parents[2]
 ICT = dt.timezone(dt.timedelta(hours=7))
 
 
+ABROAD = {"km": ("បើអ្នកនៅប្រទេសថៃ", "នៅប្រទេសថៃ", "ហៅពីក្នុងប្រទេសថៃ"),
+          "en": ("If you are in Thailand", "In Thailand", "Call from inside Thailand")}
+
+
 @pytest.mark.parametrize("locale,heading", [("km", "ជំនួយឥឡូវនេះ"), ("en", "Help now")])
 def test_emergency_numbers_are_one_tap_from_the_home_page(phone, live_server, locale, heading):
     phone.goto(f"{live_server.url}/{locale}/")
@@ -23,6 +27,15 @@ def test_emergency_numbers_are_one_tap_from_the_home_page(phone, live_server, lo
     assert block.locator('a[href="tel:119"]').is_visible()
     box = calls.first.bounding_box()
     assert box["height"] >= 48 and box["width"] >= 200
+    # A worker in Thailand: one tap from home to Thai numbers, each saying it is Thai, dialled
+    # in the form that works there (content-review.md §3).
+    in_thailand, thai_number, inside_only = ABROAD[locale]
+    phone.get_by_role("link", name=in_thailand).click()
+    assert phone.get_by_role("heading", level=1).inner_text() == in_thailand
+    for tel, label in (("+6629575851", thai_number), ("1300", inside_only)):
+        number = phone.locator("ul.phones li", has=phone.locator(f'a[href="tel:{tel}"]'))
+        assert number.locator("a[data-call]").is_visible() and number.locator(".phone-country").inner_text() == label
+    assert "+66 2 957 5851" in phone.locator('a[href="tel:+6629575851"]').inner_text()
 
 
 def test_one_time_call_notice(phone, live_server):
@@ -160,7 +173,7 @@ def test_chosen_province_is_remembered_on_the_phone(phone, live_server):
 @pytest.mark.parametrize("locale", ["km", "en"])
 def test_directory_pages_have_no_accessibility_violations(phone, live_server, locale):
     pages = ["/emergency/", "/province/pursat/", "/province/kampot/", "/province/pursat/legal-aid/",
-             "/category/hiv-testing/", "/search?q=Pursat", "/search?q=zzzz"]
+             "/category/hiv-testing/", "/search?q=Pursat", "/search?q=zzzz", "/abroad/th/"]
     phone.goto(f"{live_server.url}/{locale}/search?q=1280")
     pages.append(phone.locator(".result-list a").first.get_attribute("href")[3:])
     found = violations(phone, [f"{live_server.url}/{locale}{path}" for path in pages])
