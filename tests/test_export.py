@@ -6,6 +6,7 @@ import gzip
 import re
 import urllib.error
 import urllib.request
+from fnmatch import fnmatchcase
 
 import brotli
 import pytest
@@ -163,3 +164,86 @@ def test_the_configurations_follow_security_py(static_site, tmp_path):
     assert f'add_header Content-Security-Policy "{csp}" always;' in export.nginx_conf(tmp_path, "80", {}, changed)
     assert f'Content-Security-Policy "{csp}"' in export.caddyfile(tmp_path, changed)
 
+
+
+# ---------------------------------------------------------------- _headers and _redirects
+# No well-kept Python or Debian tool reads them (Netlify's own parsers are npm packages), so a
+# strict reader of the syntax Netlify and Cloudflare Pages document: a line `# …` is a comment;
+# _headers is blocks of a path (wildcard `*`) followed by indented `Name: value` lines;
+# _redirects is one `from to [status]` per line. Cloudflare's limits: 100 header rules and 2,000
+# characters a line; 2,000 static and 100 dynamic redirects, 1,000 characters a line.
+TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # a header name (RFC 9110)
+
+
+def read_headers(text):
+    rules = []
+    for number, line in enumerate(text.splitlines(), 1):
+        assert len(line) <= 2000, f"_headers:{number}: longer than Cloudflare reads"
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            assert line.startswith("/") and line.count("*") <= 1 and " " not in line, f"_headers:{number}: {line!r}"
+            rules.append((line, {}))
+            continue
+        name, colon, value = line.strip().partition(":")
+        assert rules and colon and TOKEN.fullmatch(name) and value.strip(), f"_headers:{number}: {line!r}"
+        assert name not in rules[-1][1], f"_headers:{number}: {name} twice"
+        rules[-1][1][name] = value.strip()
+    assert len(rules) <= 100
+    return rules
+
+
+def read_redirects(text):
+    rules = []
+    for number, line in enumerate(text.splitlines(), 1):
+        assert len(line) <= 1000, f"_redirects:{number}: longer than Cloudflare reads"
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        source, target, *status = line.split()
+        assert len(status) <= 1 and re.fullmatch(r"/\S*", source) and re.fullmatch(r"/\S*", target), \
+            f"_redirects:{number}: {line!r}"
+        assert "*" not in source[:-1] and "*" not in target, f"_redirects:{number}: a splat only ends a source"
+        code = int(status[0]) if status else 301  # Netlify's default
+        assert code in (200, 301, 302, 303, 307, 308, 404), f"_redirects:{number}: status {code}"
+        rules.append((source, target, code))
+    assert sum("*" in s for s, _, _ in rules) <= 100 and sum("*" not in s for s, _, _ in rules) <= 2000
+    return rules
+
+
+def test_headers_and_redirects_read_back_to_flasks_headers_and_existing_files(static_site, flask_at_pack_time):
+    build, _, app = static_site
+    with app.app_context():
+        site = export.urls(app, offline.pack())
+
+    # Every header rule applies to some URL of the site, and the headers a host adds to each URL
+    # are the ones Flask sends over HTTPS.
+    rules = read_headers((build / "_headers").read_text(encoding="utf-8"))
+    assert all(any(fnmatchcase(url, pattern) for url in site) for pattern, _ in rules)
+    wrong = []
+    for url in site:
+        sent = {}
+        for pattern, headers in rules:
+            if fnmatchcase(url, pattern):
+                sent.update(headers)
+        ours = flask_at_pack_time.get(url, base_url="https://mitta.example")
+        expected = {name: ours.headers[name] for name in COMPARED if name in ours.headers}
+        expected["Strict-Transport-Security"] = security.HSTS  # a static host serves HTTPS only
+        if sent != expected:
+            wrong.append((url, set(sent.items()) ^ set(expected.items())))
+    assert not wrong, wrong[:3]
+
+    # Every redirect and rewrite leads to a file of the export, or a URL the host finds one for.
+    def exists(url):
+        path = build / url.lstrip("/")
+        return path.is_file() or (path / "index.html").is_file() or path.with_name(path.name + ".html").is_file()
+
+    redirects = read_redirects((build / "_redirects").read_text(encoding="utf-8"))
+    for source, target, code in redirects:
+        assert exists(target), (source, target)
+        if code == 200:
+            # A rewrite only applies where no file is (Netlify), and gives the file Flask answers.
+            assert not exists(source) and source in site, source
+            assert (build / target.lstrip("/")).read_bytes() == flask_at_pack_time.get(source).get_data()
+    answered = {source for source, _, code in redirects if code == 200}
+    paged = {u for u in export.LISTS if flask_at_pack_time.get(u).get_json()["total_pages"] > 1}  # not exported
+    assert answered == {u for u in site if not exists(u)} - paged, "a URL the host could not find"
