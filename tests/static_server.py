@@ -75,6 +75,7 @@ class Caddy:
 
     def start(self):
         import ssl
+        self.tmp.mkdir(parents=True, exist_ok=True)
         self.log = self.tmp / "caddy.out"
         with open(self.log, "wb") as out:
             self.process = subprocess.Popen(
