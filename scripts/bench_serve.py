@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """`make bench`, serving: `make run`'s production server (waitress, `python -m server.serve`) against
-nginx serving the static export (`make static`) of the same pages, on loopback.
+nginx and Caddy serving the static export (`make static`) of the same pages with the export's own
+nginx.conf and Caddyfile, on loopback.
 
 The load generator is Debian's `wrk` (scripts/ensure_servers.py installs it): written in C with
 an event loop, so on this 2-core machine it costs the servers far less CPU than a Python client
@@ -24,7 +25,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from screenshots import start_server  # noqa: E402
-from static_server import Nginx  # noqa: E402
+from static_server import Nginx, caddy_for_export  # noqa: E402
 
 CONNECTIONS = 64
 DURATION = int(os.environ.get("BENCH_SERVE_SECONDS", "15"))
@@ -97,6 +98,11 @@ def main():
             rows["nginx (make static)"] = measure(nginx.url, script)
         finally:
             nginx.stop()
+        caddy = caddy_for_export(tmp / "build", tmp / "caddy", free_port()).start()
+        try:
+            rows["caddy (make static)"] = measure(caddy.url, script)
+        finally:
+            caddy.stop()
 
     print(f"\nServing the same {len(paths)} pages on loopback: {CONNECTIONS} connections, {DURATION} s, "
           f"wrk with {THREADS} threads on the same {os.cpu_count()}-core machine, brotli accepted\n")
@@ -107,6 +113,9 @@ def main():
     ratio = nginx_row["rps"] / waitress["rps"]
     print(f"nginx / waitress: {ratio:.1f}x the requests per second, "
           f"p99 {nginx_row['p99_ms']:.1f} ms against {waitress['p99_ms']:.1f} ms")
+    caddy_row = rows["caddy (make static)"]
+    print(f"caddy / waitress: {caddy_row['rps'] / waitress['rps']:.1f}x the requests per second, "
+          f"p99 {caddy_row['p99_ms']:.1f} ms")
     result = {"pages": paths, "connections": CONNECTIONS, "seconds": DURATION, "load_generator": "wrk",
               "servers": {name: {k: v for k, v in r.items() if k != "raw"} for name, r in rows.items()},
               "ratio_rps": ratio}

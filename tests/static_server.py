@@ -75,6 +75,7 @@ class Caddy:
 
     def start(self):
         import ssl
+        self.tmp.mkdir(parents=True, exist_ok=True)
         self.log = self.tmp / "caddy.out"
         with open(self.log, "wb") as out:
             self.process = subprocess.Popen(
@@ -87,3 +88,12 @@ class Caddy:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(10)
+
+
+def caddy_for_export(build, tmp, port):
+    """The export's own Caddyfile serving `build` over plain HTTP on `port` alone: its site
+    address is MITTA_DOMAIN, and `http://127.0.0.1:PORT` asks for no certificate."""
+    url = f"http://127.0.0.1:{port}"
+    caddy = Caddy(Path(build) / "Caddyfile", tmp, {"MITTA_DOMAIN": url, "MITTA_CADDY_ADMIN": "off"}, url + "/km/")
+    caddy.url = url
+    return caddy
