@@ -48,17 +48,18 @@ def share_text(service) -> str:
     return "\n".join(lines).translate(PLAIN)
 
 
-def holders(model) -> dict[str | None, tuple[str, ...]]:
+def holders() -> dict[str | None, tuple[str, ...]]:
     """Which services' texts each document holds, so that a list names only the documents of the
     services it shows and the phone saves each with the pages that show them (server/offline.py
     `province_of`): `None`, the national document, holds what pages of no province show (national
     services, the emergency list, services of no province); a province's document what its own
     pages show with a Share link (the services working there, and the neighbours' services its
     need pages fall back to). A service of several provinces is in each of theirs, so sharing on
-    a saved province's list never needs a province that is not saved. Ids, cached: every list
-    asks."""
-    found = cache.get("share-holders")
-    if found is None:
+    a saved province's list never needs a province that is not saved. Ids, once per app (every
+    list asks, and the page cache would evict it: 2 s at 100x)."""
+    app = current_app._get_current_object()
+    if "share_holders" not in app.extensions:
+        model = content()
         docs = {None: set()} | {p.slug: set() for p in model.provinces}
         for s in model.listed_services:
             for slug in (() if s.national else s.provinces) or (None,):
@@ -67,16 +68,15 @@ def holders(model) -> dict[str | None, tuple[str, ...]]:
         for p in model.provinces:
             for c in model.needs if model.has_local(p.slug) else ():
                 docs[p.slug].update(s.id for _, group in model.need_page(p.slug, c.slug).nearest for s in group)
-        found = {slug: tuple(sorted(ids)) for slug, ids in docs.items() if ids or slug is None}
-        cache.set("share-holders", found, timeout=0)
-    return found
+        app.extensions["share_holders"] = {slug: tuple(sorted(ids)) for slug, ids in docs.items() if ids or slug is None}
+    return app.extensions["share_holders"]
 
 
 def share_texts_urls(services, province=None) -> str:
     """The documents a list's Share links read (space-separated, national first): the national one
     for the services it holds, else the page's province's. A list whose service is in neither
     would lose its text: tests/test_outreach.py checks every page."""
-    national = set(holders(content())[None])
+    national = set(holders()[None])
     urls = [url_for("share.texts")] if any(s.id in national for s in services) else []
     if province and any(s.id not in national for s in services):
         urls.append(url_for("share.province_texts", slug=province))
@@ -97,13 +97,13 @@ def texts():
     """The national services' texts (and the emergency list's), for the Share links in lists: a
     small file the phone saves (the sitemap finds it), instead of the same text repeated on every
     list a service is in. Each province's are in its own document, like the search index."""
-    return document(holders(content())[None])
+    return document(holders()[None])
 
 
 @bp.route("/share-texts/<slug>.json")
 @cache.cached(key_prefix=lambda: "share:" + request.path)
 def province_texts(slug):
-    ids = holders(content()).get(slug) if slug else None
+    ids = holders().get(slug) if slug else None
     if not ids:
         abort(404)
     return document(ids)
@@ -111,7 +111,7 @@ def province_texts(slug):
 
 @page_urls.register
 def province_documents(locale):
-    return [url_for("share.province_texts", locale=locale, slug=slug) for slug in holders(content()) if slug]
+    return [url_for("share.province_texts", locale=locale, slug=slug) for slug in holders() if slug]
 
 
 def init_app(app):
