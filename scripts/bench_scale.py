@@ -6,6 +6,7 @@ queries below, once every index document has arrived.
 Run alone (`python scripts/bench_scale.py [1,10,100]`) it prints `make bench`'s table of the grown
 directory (scripts/bench.py) without the network profiles before it, then the largest share-texts
 document per scale."""
+import logging
 import statistics
 import sys
 import tempfile
@@ -59,6 +60,7 @@ def largest_share_texts(factors):
     with tempfile.TemporaryDirectory() as tmp:
         for factor in factors:
             app = create_app({"CONTENT_DIR": str(make(factor, Path(tmp) / f"content-{factor}x"))})
+            logging.getLogger("mitta.access").disabled = True   # these requests are ours, not a reader's
             client = app.test_client()
             with app.test_request_context():
                 urls = [u for locale in LOCALES for u in page_urls(locale) if "/share-texts" in u]
