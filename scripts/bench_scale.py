@@ -1,9 +1,17 @@
 """`make bench`, the directory grown: search as you type on the phone at 1x, 10x and 100x today's
 services (scripts/synthetic.py), with the CPU 4x slower. The time is the page's own: from the
 keystroke's input event to the results drawn (search.js answers synchronously), median of the
-queries below, once every index document has arrived."""
+queries below, once every index document has arrived.
+
+Run alone (`python scripts/bench_scale.py [1,10,100]`) it prints `make bench`'s table of the grown
+directory (scripts/bench.py) without the network profiles before it, then the largest share-texts
+document per scale."""
+import logging
 import statistics
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 from screenshots import start_server
 
@@ -40,3 +48,40 @@ def search_latency(browser, content_dir, phone, slowdown):
         context.close()
         process.kill()
         process.wait()
+
+
+def largest_share_texts(factors):
+    """Bytes of the largest share-texts document (both languages) per scale, as the server sends it."""
+    from synthetic import make
+    from server import create_app
+    from server.i18n import LOCALES
+    from server.sitemap import page_urls
+    found = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for factor in factors:
+            app = create_app({"CONTENT_DIR": str(make(factor, Path(tmp) / f"content-{factor}x"))})
+            logging.getLogger("mitta.access").disabled = True   # these requests are ours, not a reader's
+            client = app.test_client()
+            with app.test_request_context():
+                urls = [u for locale in LOCALES for u in page_urls(locale) if "/share-texts" in u]
+            sizes = {u: len(client.get(u).get_data()) for u in urls}
+            found[factor] = max(sizes.items(), key=lambda item: item[1]) + (len(sizes),)
+    return found
+
+
+def main():
+    from playwright.sync_api import sync_playwright
+    import bench
+    from screenshots import chromium
+    factors = tuple(int(f) for f in (sys.argv[1] if len(sys.argv) > 1 else "1,10,100").split(","))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium(), args=["--no-sandbox", "--disable-gpu"])
+        bench.scale_table(browser, factors)
+        browser.close()
+    for factor, (url, size, count) in largest_share_texts(factors).items():
+        print(f"Share texts at {factor}x: {count} documents, the largest {url} {size:,} B")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    main()

@@ -100,14 +100,15 @@ def build(app) -> packing.Pack:
 
 def province_of(model, path):
     """The province a saved path belongs to, for saving by province: its pages, its card, the
-    services that are its own (search.shard_of) and their search index document."""
+    services that are its own (search.shard_of), their search index document and the share texts
+    its lists read (share.holders)."""
     segments = [s for s in path.split("/") if s]
     if len(segments) >= 3 and segments[1] == "province":
         return segments[2]
     if len(segments) == 3 and segments[1] == "service":
         service = model.service(segments[2])
         return shard_of(service) if service else None
-    if len(segments) == 3 and segments[1] == "search-index":
+    if len(segments) == 3 and segments[1] in ("search-index", "share-texts"):
         return segments[2].removesuffix(".json")
     return None
 

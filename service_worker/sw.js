@@ -406,16 +406,20 @@ async function confirmed() {
 
 // Messages from static/js/offline.js; each answers with the status on the port it was given.
 self.addEventListener('message', (event) => {
-  const {type, locale, province} = event.data || {};
+  const {type, locale, provinces} = event.data || {};
   if (type === 'SKIP_WAITING') {
     self.skipWaiting();
     return;
   }
   const work = {
     STATUS: () => Promise.resolve(),
-    // The language first; then the province the reader opened, if this version keeps it apart.
-    SAVE: () => (locale in PACK.locales ? saveOnce(locale).then(
-      () => (province in later(locale) ? saveOnce(locale, province) : undefined)) : Promise.resolve()),
+    // The language first; then the provinces of the page the reader opened (a province, or a
+    // service's), those this version keeps apart, one at a time.
+    SAVE: () => (locale in PACK.locales ? saveOnce(locale).then(async () => {
+      for (const province of Array.isArray(provinces) ? provinces : []) {
+        if (province in later(locale)) await saveOnce(locale, province);
+      }
+    }) : Promise.resolve()),
     CONFIRMED: confirmed,
   }[type];
   if (!work || !event.ports[0]) return;

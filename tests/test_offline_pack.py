@@ -13,6 +13,7 @@ from server.i18n import LOCALES
 from server.sitemap import page_urls
 from content_copies import changed_content
 from site_crawl import crawl
+from test_outreach import unshareable
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "static"
@@ -290,10 +291,21 @@ def test_at_10x_the_first_visit_fits_400_kb_and_no_json_is_over_1_mb(grown):
         assert set(pack["first"][locale]) == {p.slug for p in model.featured_provinces}
         assert set(later) == {p.slug for p in model.provinces} - set(pack["first"][locale])
         held = set()
-        for url, _, _ in pack["locales"][locale] + [p for parts in later.values() for p in parts]:
-            held |= set(grown.get(url).get_json())
+        saved = {}   # None: the first save; else the province saved when opened -> its pages
+        for group, parts in [(None, pack["locales"][locale])] + list(later.items()):
+            for url, _, _ in parts:
+                pages = grown.get(url).get_json()
+                held |= set(pages)
+                saved.setdefault(group, {}).update(pages)
         with grown.application.test_request_context():
             assert set(page_urls(locale)) <= held
+        # Sharing on a list works offline wherever its page is: every text it needs is in a
+        # share-texts document saved with it (its province's) or in the first save.
+        for group, pages in saved.items():
+            documents = {path: json.loads(text) for path, (_, text) in (saved[None] | pages).items()
+                         if "/share-texts" in path}
+            html_pages = [(path, text) for path, (kind, text) in pages.items() if kind.startswith("text/html")]
+            assert not unshareable(html_pages, documents), (locale, group)
     # The largest JSON a phone parses at once: a part, a saved JSON document (search index,
     # share texts), or the worker's configuration.
     sizes = {url: len(grown.get(url).get_data()) for locale in LOCALES
@@ -303,3 +315,7 @@ def test_at_10x_the_first_visit_fits_400_kb_and_no_json_is_over_1_mb(grown):
     sizes["/sw-pack.js"] = len(grown.get("/sw-pack.js").get_data())
     largest = max(sizes, key=sizes.get)
     assert sizes[largest] <= 1024 * 1024, (largest, sizes[largest])
+    # The texts lists share come in documents by province, like the search index: none grows with
+    # the whole directory (10x: km 13,337 B the largest, Kampong Cham's; one document was 108,265 B).
+    shares = {url: size for url, size in sizes.items() if "/share-texts" in url}
+    assert len(shares) == len(LOCALES) * (len(model.provinces) + 1) and max(shares.values()) <= 24 * 1024, max(shares.items(), key=lambda i: i[1])

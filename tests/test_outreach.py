@@ -4,6 +4,7 @@ from the screen and from the PDF, print layout, offline, axe) is tests/browser/t
 import html
 import json
 import re
+from html.parser import HTMLParser
 from urllib.parse import unquote
 
 import pytest
@@ -60,8 +61,43 @@ def page_text(client, service, locale):
     return carried, body
 
 
+def share_documents(client, locale):
+    """Every share-texts document of a language (national, then provinces'), as the pack lists them."""
+    with client.application.test_request_context():
+        urls = [u for u in page_urls(locale) if "/share-texts" in u]
+    assert urls[0] == f"/{locale}/share-texts.json"
+    return {u: client.get(u).get_json() for u in urls}
+
+
 def texts(client, locale):
-    return client.get(f"/{locale}/share-texts.json").get_json()
+    """Every listed service's text, from the documents together."""
+    return {i: t for doc in share_documents(client, locale).values() for i, t in doc.items()}
+
+
+class ShareLinks(HTMLParser):
+    """(service id, the documents its list names) for each Share link in a list of a page."""
+
+    def __init__(self, page):
+        super().__init__()
+        self.lists, self.found = [], []
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "ul":
+            self.lists.append(attrs.get("data-share-texts", "").split() if "card-list" in (attrs.get("class") or "") else None)
+        if tag == "a" and "data-share" in attrs:
+            self.found.append((attrs["data-share"], next(urls for urls in reversed(self.lists) if urls is not None)))
+
+    def handle_endtag(self, tag):
+        if tag == "ul":
+            self.lists.pop()
+
+
+def unshareable(pages, documents):
+    """Share links whose text is in none of the documents their list names: (page, service id)."""
+    return [(path, service) for path, page in pages for service, urls in ShareLinks(page).found
+            if not any(service in documents.get(url, {}) for url in urls)]
 
 
 def service_named(app, name):
@@ -79,11 +115,21 @@ def test_service_page_sms_link_and_lists_share_the_same_text(app, locale):
     for service in model.listed_services:
         carried, body = page_text(client, service, locale)
         assert carried == body == listed[service.id], service.name.en
-    # A list's Share link names its service and where the list's texts are.
+    # A list's Share link names its service and where the list's texts are: the national
+    # document and the province's own, no other.
     page = client.get(f"/{locale}/province/pursat/hiv-testing/").get_data(as_text=True)
     links = re.findall(r'href="/' + locale + r'/service/([0-9a-f-]+)/#share" data-share="\1"', page)
     assert links and set(links) <= set(listed)
-    assert f'data-share-texts="/{locale}/share-texts.json"' in page
+    assert set(re.findall(r'data-share-texts="([^"]*)"', page)) <= {
+        f"/{locale}/share-texts/pursat.json", f"/{locale}/share-texts.json /{locale}/share-texts/pursat.json"}
+    # On every page, every list's Share links find their text in the documents the list names.
+    documents = share_documents(client, locale)
+    with app.test_request_context():
+        pages = [(p, client.get(p).get_data(as_text=True)) for p in page_urls(locale) if p.endswith("/")]
+    shown = [link for _, page in pages for link in ShareLinks(page).found]
+    assert len(shown) > 50 and not unshareable(pages, documents)
+    # A province's document holds what its own pages show, not the whole directory.
+    assert all(len(doc) < len(listed) for doc in documents.values())
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -258,6 +304,6 @@ def test_cards_are_saved_offline_linked_from_province_pages_and_not_from_home(ap
             card = f"/{locale}/province/{province.slug}/card/"
             assert card in urls
             assert f'href="{card}"' in client.get(f"/{locale}/province/{province.slug}/").get_data(as_text=True)
-        assert f"/{locale}/share-texts.json" in urls
+        assert f"/{locale}/share-texts.json" in urls and f"/{locale}/share-texts/pursat.json" in urls
         assert "/card/" not in client.get(f"/{locale}/").get_data(as_text=True)
     assert client.get("/en/province/nowhere/card/").status_code == 404

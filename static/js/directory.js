@@ -118,19 +118,35 @@ var MittaDirectory = (function () {
   }
 
   // Sharing hands on the text the server wrote (server/share.py), never one of its own: the
-  // service page carries it, a list reads it from share-texts.json (saved offline like the
-  // pages). Where there is no share sheet, or the text is not there, a list's Share link opens
-  // the service page's share buttons (SMS, copy).
+  // service page carries it, a list reads it from the documents it names (the national one, its
+  // province's; saved offline with the pages that show them). Where there is no share sheet, or
+  // a text is not there, a list's Share link opens the service page's share buttons (SMS, copy).
   function share() {
     var texts = {};
     document.querySelectorAll("button[data-share]").forEach(function (b) { b.hidden = !navigator.share; });
     document.querySelectorAll("button[data-copy]").forEach(function (b) {
       b.hidden = !!navigator.share || !(navigator.clipboard && navigator.clipboard.writeText);
     });
-    var list = document.querySelector("[data-share-texts]");
-    if (list && navigator.share && window.fetch) {
-      fetch(list.getAttribute("data-share-texts")).then(function (r) { return r.json(); })
-        .then(function (data) { texts = data; }, function () { /* the links open the service pages */ });
+    var lists = document.querySelectorAll("[data-share-texts]");
+    var urls = [];
+    lists.forEach(function (list) {
+      list.getAttribute("data-share-texts").split(" ").forEach(function (url) {
+        if (url && urls.indexOf(url) < 0) urls.push(url);
+      });
+    });
+    var waiting = urls.length;
+    if (waiting && navigator.share && window.fetch) {
+      urls.forEach(function (url) {
+        fetch(url).then(function (r) {
+          if (!r.ok) throw new Error(url);
+          return r.json();
+        }).then(function (data) {
+          Object.keys(data).forEach(function (id) { texts[id] = data[id]; });
+        }, function () { /* its links open the service pages */ }).then(function () {
+          // Every document has answered (or not): what a tap shares is settled.
+          if (!--waiting) lists.forEach(function (list) { list.setAttribute("data-share-ready", ""); });
+        });
+      });
     }
     document.addEventListener("click", function (event) {
       var el = event.target.closest && event.target.closest("[data-share], [data-copy]");

@@ -18,8 +18,11 @@
 
   var sw = navigator.serviceWorker;
   var locale = document.documentElement.lang;
-  // Where the whole country does not fit a first visit, opening a province saves it.
-  var province = (/^\/[a-z]+\/province\/([a-z0-9-]+)\//.exec(location.pathname) || [])[1];
+  // Where the whole country does not fit a first visit, opening a province, or the page of a
+  // service that works in some (data-offline-provinces), saves them.
+  var serves = document.querySelector('[data-offline-provinces]');
+  var provinces = serves ? serves.getAttribute('data-offline-provinces').split(' ') :
+    [(/^\/[a-z]+\/province\/([a-z0-9-]+)\//.exec(location.pathname) || [])[1]].filter(Boolean);
   var MINUTE = 60 * 1000;
   var HOUR = 60 * MINUTE;
   var DAY = 24 * HOUR;
@@ -158,7 +161,7 @@
       return new Promise(function (resolve) {
         var channel = new MessageChannel();
         channel.port1.onmessage = function (event) { resolve(event.data); };
-        reg.active.postMessage({type: type, locale: locale, province: province}, [channel.port2]);
+        reg.active.postMessage({type: type, locale: locale, provinces: provinces}, [channel.port2]);
       });
     }).then(function (status) {
       state.status = status;
@@ -170,8 +173,10 @@
   function saveThisLanguage(now) {
     return ask('STATUS').then(function (status) {
       var mine = status.saved[locale];
-      var wanted = province && ((status.later || {})[locale] || []).indexOf(province) >= 0 &&
-        ((status.provinces || {})[locale] || []).indexOf(province) < 0;
+      var wanted = provinces.some(function (province) {
+        return ((status.later || {})[locale] || []).indexOf(province) >= 0 &&
+          ((status.provinces || {})[locale] || []).indexOf(province) < 0;
+      });
       if ((mine && mine.current && !wanted) || exiting()) return status;
       // Airplane mode: nothing to try; going online tries (the 'online' listener below).
       if (!navigator.onLine || (!now && !mayRetry(status.failed[locale]))) return status;

@@ -454,15 +454,24 @@ def test_a_phone_without_room_says_how_much_is_needed_and_downloads_nothing(brow
     context.close()
 
 
+# The phone's share sheet, which headless Chromium lacks: it keeps what it was handed.
+SHARE_SHEET = """Object.defineProperty(navigator, 'share', {configurable: true, value: (data) => {
+  window.shared = data.text;
+  return Promise.resolve();
+}});"""
+
+
 def test_a_grown_directory_saves_the_provinces_the_reader_opens(browser, phone_profile, own_server, tmp_path):
     """At 3x today's services the whole country no longer fits a first visit: the national pages,
     the guide and the featured provinces are saved first, the status says so, and a province the
-    reader opens is saved then, and opens offline with its services found by search."""
+    reader opens, or the province of a service page the reader opens, is saved then, and opens
+    offline with its services found by search and shared from its lists."""
     sys.path.insert(0, str(ROOT / "scripts"))
     from synthetic import make
     own_server.env["MITTA_CONTENT_DIR"] = str(make(3, tmp_path / "content-3x"))
     own_server.start(wait=120)
     context = browser.new_context(**phone_profile)
+    context.add_init_script(SHARE_SHEET)
     page = context.new_page()
     page.goto(own_server.url + "/en/")
     first = wait_saved(page)
@@ -471,10 +480,26 @@ def test_a_grown_directory_saves_the_provinces_the_reader_opens(browser, phone_p
     page.goto(own_server.url + "/en/province/takeo/")
     page.wait_for_function("() => /Takeo, Kratie, Pursat|Kratie, Pursat, Takeo/.test("
                            "document.getElementById('offline-status').textContent)", timeout=60_000)
+    # A service of Kampot, opened online (from a link, a search): Kampot is saved with it.
+    kampot = page.evaluate("fetch('/en/search-index/kampot.json').then(r => r.json())")
+    service = next(doc["url"] for doc in kampot if doc["kind"] == "service")
+    page.goto(own_server.url + service)
+    page.wait_for_function("() => /Kampot/.test(document.getElementById('offline-status').textContent)",
+                           timeout=60_000)
     own_server.stop()
     context.set_offline(True)
+    assert open_offline(page, own_server.url + "/en/province/kampot/") == "Kampot"
     assert open_offline(page, own_server.url + "/en/province/takeo/") == "Takeo"
     assert open_offline(page, own_server.url + "/en/province/takeo/legal-aid/").strip()
+    # Share on the saved province's list hands on the service page's own text, offline.
+    page.wait_for_selector("[data-share-texts][data-share-ready]", state="attached")
+    share = page.locator("a[data-share]").first
+    shared = share.get_attribute("href").split("#")[0]
+    share.click()
+    page.wait_for_function("() => window.shared")
+    text = page.evaluate("window.shared")
+    page.goto(own_server.url + shared)
+    assert page.get_attribute("#share", "data-share-text") == text and text.endswith(shared)
     assert open_offline(page, own_server.url + "/en/province/pursat/") == "Pursat"
     assert open_offline(page, own_server.url + "/en/province/kep/") == "You are offline"  # not opened
     page.goto(own_server.url + "/en/search?q=Takeo")

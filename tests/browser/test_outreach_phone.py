@@ -158,8 +158,18 @@ def test_cards_and_share_texts_open_from_the_saved_copy(browser, phone_profile, 
         assert all(n in shown for n in card_numbers(card))
         words = pdfium.PdfDocument(page.pdf(format="A6"))[0].get_textpage().get_text_range()
         assert all(n in words for n in card_numbers(card))
-        # The texts a list shares come from the saved copy too.
-        texts = page.evaluate("fetch('/km/share-texts.json').then(r => r.json())")
+        # The texts lists share come from the saved copy too: every document it holds (national,
+        # each province's) together has every listed service's.
+        texts = page.evaluate("""async () => {
+          const texts = {};
+          for (const name of await caches.keys()) {
+            const done = await caches.match('/__mitta/done', {cacheName: name});
+            for (const path of Object.keys(done ? (await done.json()).pages : {})) {
+              if (path.startsWith('/km/share-texts')) Object.assign(texts, await (await fetch(path)).json());
+            }
+          }
+          return texts;
+        }""")
         assert set(texts) == {s.id for s in model.listed_services}
         assert server.process.poll() is not None, "the server was really gone"
     finally:
@@ -177,9 +187,13 @@ def test_list_share_opens_the_service_share_buttons_and_copy_gives_the_server_te
         assert page.evaluate("typeof navigator.share") == "undefined"   # no share sheet here
         link = page.locator("a[data-share]").first
         service_id = link.get_attribute("data-share")
+        documents = link.evaluate("a => a.closest('[data-share-texts]').getAttribute('data-share-texts')").split()
         link.click()
         page.wait_for_url(f"**/en/service/{service_id}/#share")
-        expected = json.loads(page.evaluate("fetch('/en/share-texts.json').then(r => r.text())"))[service_id]
+        expected = {}
+        for url in documents:
+            expected |= json.loads(page.evaluate("(url) => fetch(url).then(r => r.text())", url))
+        expected = expected[service_id]
         sms = page.locator("a[data-share-fallback]")
         assert sms.is_visible() and sms.get_attribute("href").startswith("sms:?body=")
         assert not page.locator("button[data-share]").is_visible()   # no share sheet to open
