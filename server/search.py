@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .content.model import country_name
+
 ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
 SUBSCRIPT_DA, SUBSCRIPT_TA = "\u17d2\u178a", "\u17d2\u178f"
 LATIN_MARKS = re.compile("[\u0300-\u036f]")
@@ -38,10 +40,22 @@ def normalize(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).lower().split())
 
 
+def compact(words: list[str]) -> str:
+    """The words, leaving out each one already inside a longer kept word. A query word never holds
+    a space, so it is inside `terms` exactly when it is inside one of its words: nothing a search
+    finds is lost, and a service does not carry "pursat" and "tes" beside "pursat" and "test"."""
+    kept = ""
+    for word in sorted(dict.fromkeys(words), key=len, reverse=True):
+        if word not in kept:
+            kept += " " + word
+    keep = set(kept.split())
+    return " ".join(w for w in dict.fromkeys(words) if w in keep)
+
+
 def entry(kind: str, title: str, summary: str, url: str, names: list[str], extra: list[str]) -> dict:
     """One index entry: `names` rank a match higher than the other `extra` words."""
     return {"kind": kind, "title": title, "summary": summary, "url": url,
-            "names": [normalize(n) for n in names], "terms": normalize(" ".join(names + extra))}
+            "names": [normalize(n) for n in names], "terms": compact(normalize(" ".join(names + extra)).split())}
 
 
 def shard_of(service) -> str | None:
@@ -65,12 +79,15 @@ def build_shards(content, locale: str, url) -> dict[str | None, list[dict]]:
     for p in content.provinces:
         add(None, "province", p, p.name(locale), "", [p.name.km, p.name.en, *p.spellings], [])
     for c in content.needs:
-        add(None, "category", c, c.name(locale), "", [c.name.km, c.name.en], [])
+        add(None, "category", c, c.name(locale), "", [c.name.km, c.name.en, *c.spellings], [])
     for s in content.listed_services:
         org = content.organization(s.organization_id)
         where = [t for slug in s.provinces for t in
                  (provinces[slug].name.km, provinces[slug].name.en, *provinces[slug].spellings)]
-        cats = [t for slug in s.categories for t in (categories[slug].name.km, categories[slug].name.en)]
+        if s.country:  # a service abroad is found by its country's names (CLDR's, as its page shows)
+            where += [country_name(s.country).km, country_name(s.country).en]
+        cats = [t for slug in s.categories for t in
+                (categories[slug].name.km, categories[slug].name.en, *categories[slug].spellings)]
         add(shard_of(s), "service", s, s.name(locale), org.name(locale), [s.name.km, s.name.en],
             [org.name.km, org.name.en, s.summary.km, s.summary.en,
              *[ph.number for ph in s.public_phones], *where, *cats])

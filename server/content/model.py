@@ -38,6 +38,7 @@ class Category:
     name: Text
     icon: str
     need: bool = True    # False: a listing (government offices), never the answer to a need
+    spellings: tuple[str, ...] = ()   # romanised forms people type for it (search matches them)
 
 
 def country_name(code: str) -> Text:

@@ -32,10 +32,24 @@ def _unique_slugs(r: Reader, path, lines, kind, items):
         seen.add(item["slug"])
 
 
+def _unique_spellings(r: Reader, path, lines, kind, items):
+    """A spelling listed twice (in another case or spacing) is a slip, and only grows the index
+    every phone downloads."""
+    for i, item in enumerate(items):
+        seen = set()
+        for j, spelling in enumerate(item.get("spellings", ())):
+            key = " ".join(spelling.casefold().split())
+            if key in seen:
+                r.problem(path, line_of(lines, (kind, i, "spellings", j)),
+                          f"{kind}[{i}].spellings[{j}]: '{spelling}' is listed twice")
+            seen.add(key)
+
+
 def _provinces(r: Reader, path: Path):
     data, lines = r.read(path, "provinces.json")
     items = (data or {}).get("provinces", [])
     _unique_slugs(r, path, lines, "provinces", items)
+    _unique_spellings(r, path, lines, "provinces", items)
     _check_neighbours(r, path, lines, items)
     return [m.Province(p["slug"], p["code"], text_of(p["name"]), tuple(p["spellings"]), bool(p.get("featured")),
                        tuple(p.get("neighbours", ()))) for p in items]
@@ -63,7 +77,9 @@ def _categories(r: Reader, path: Path, icons_dir):
     data, lines = r.read(path, "categories.json")
     items = (data or {}).get("categories", [])
     _unique_slugs(r, path, lines, "categories", items)
+    _unique_spellings(r, path, lines, "categories", items)
     for i, c in enumerate(items):
         if icons_dir and not (Path(icons_dir) / f"{c['icon']}.svg").is_file():
             r.problem(path, line_of(lines, ("categories", i, "icon")), f"categories[{i}].icon: no icon file {c['icon']}.svg")
-    return [m.Category(c["slug"], text_of(c["name"]), c["icon"], c.get("need", True)) for c in items]
+    return [m.Category(c["slug"], text_of(c["name"]), c["icon"], c.get("need", True),
+                       tuple(c.get("spellings", ()))) for c in items]
