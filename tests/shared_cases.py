@@ -3,6 +3,7 @@
 every case against the Python, tests/browser/test_shared_cases_on_the_phone.py against the real static JS in
 Chromium."""
 import datetime as dt
+import functools
 import json
 from pathlib import Path
 
@@ -34,6 +35,45 @@ def cases():
         counts[kind] = counts.get(kind, 0) + 1
         params.append(pytest.param(kind, args, want, id=f"{kind}-{counts[kind]}"))
     return params
+
+
+def content_cases():
+    """pytest params for the table's `content` rows: (locale, query, what)."""
+    import pytest
+    return [pytest.param(locale, query, what, id=f"content-{n}")
+            for n, (locale, query, what) in enumerate(table("search")["content"], 1)]
+
+
+def index_urls(page_html):
+    """The search index's documents, as the search page lists them for the phone (data-index)."""
+    import re
+    return re.search(r'data-index="([^"]+)"', page_html).group(1).split()
+
+
+@functools.lru_cache(maxsize=1)
+def _model():
+    from server.content import load
+    return load(CASES.parent.parent / "content")
+
+
+def content_problems(locale, what, urls):
+    """What is wrong with a search's results (their URLs, in order) for a `content` row: [] when
+    the need comes first and every service it promises is found."""
+    model = _model()
+    if "country" in what:
+        first, services = None, [s for s in model.listed_services if s.country == what["country"]]
+    else:
+        first = f"/{locale}/category/{what['category']}/"
+        services = [s for s in model.listed_services if what["category"] in s.categories
+                    and ("province" not in what or what["province"] in s.provinces)]
+        if "province" in what:
+            first = None  # a need is in no province: only its services there are asked for
+    must = [f"/{locale}/service/{s.id}/" for s in services]
+    problems = [] if services or first else ["the row expects nothing: it cannot fail"]
+    if first and urls[:1] != [first]:
+        problems.append(f"first is {urls[:1]}, not {first}")
+    problems += [f"missing {u}" for u in must if u not in urls]
+    return problems
 
 
 def cambodia_date(instant: str) -> dt.date:

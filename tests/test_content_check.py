@@ -204,3 +204,18 @@ def test_cli_check_names_file_line_and_reason(content_copy, runner):
     assert result.exit_code == 1
     assert f"{POLICE}:{line}: services[0].provenance.checked_on: '2026-13-01' is not a real date" in result.stderr
     assert "nothing was published" in result.stderr
+
+
+@pytest.mark.parametrize("new,message", [
+    ("spellings: [sraom anamai, Sraom  Anamai]", "categories[5].spellings[1]: 'Sraom  Anamai' is listed twice"),
+    ('spellings: [sraom anamai, ""]', "categories[5].spellings[1]: '' is too short"),
+    ('spellings: [sraom anamai, "  "]', "categories[5].spellings[1]: '  ' does not match"),
+    ("spellings: sraom anamai", "categories[5].spellings: 'sraom anamai' is not of type 'array'"),
+])
+def test_a_bad_spelling_of_a_need_is_named_with_its_line(content_copy, new, message):
+    old = "spellings: [sraom anamai,"
+    text = (content_copy / "categories.yaml").read_text(encoding="utf-8")
+    end = text.index("]", text.index(old)) + 1
+    line = break_file(content_copy, "categories.yaml", text[text.index(old):end], new)
+    found = problems(content_copy)
+    assert any(p.startswith(f"content/categories.yaml:{line}:") and message in p for p in found), found

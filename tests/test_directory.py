@@ -200,6 +200,20 @@ def test_search_without_javascript(client, query, expected):
     assert len(results) == 2 and expected.lower() in results[1].lower(), query
 
 
+def test_a_service_abroad_is_found_by_its_countrys_names_alone(tmp_path):
+    # The embassy's texts reworded so that none names Thailand: its area ({country: TH}) still
+    # gives it the country's names (CLDR's, as its page shows them).
+    content = tmp_path / "content"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "content", content)
+    path = content / "directory" / "cambodian-embassy-bangkok.yaml"
+    text_ = path.read_text(encoding="utf-8").replace("ប្រទេសថៃ", "ក្រៅប្រទេស").replace("Thailand", "another country")
+    path.write_text(text_, encoding="utf-8")
+    client = create_app({"TESTING": True, "CONTENT_DIR": str(content)}).test_client()
+    for locale, query in (("en", "Thailand"), ("km", "ថៃ"), ("en", "ថៃ"), ("km", "thailand")):
+        html = client.get(f"/{locale}/search", query_string={"q": query}).get_data(as_text=True)
+        assert "/service/06360d24-eff3-478d-94bd-d322edfd824f/" in html.split("data-search-results", 1)[1], query
+
+
 def test_search_finds_khmer_inside_words(client):
     # Khmer has no spaces: "ជំនួយកុមារ" (child help) sits inside the helpline's organisation name.
     page = text(client.get("/en/search", query_string={"q": "ជំនួយកុមារ"}))

@@ -3,7 +3,7 @@ static/js/directory.js as the live server serves them, in Chromium): the same ta
 runs against, so the phone and the server cannot drift."""
 import pytest
 
-from shared_cases import cases, search_index
+from shared_cases import cases, content_cases, content_problems, search_index
 
 pytestmark = pytest.mark.browser
 
@@ -33,3 +33,25 @@ def search_page(browser, live_server):
 @pytest.mark.parametrize("kind,args,expected", cases())
 def test_the_phone_agrees_with_the_table(search_page, kind, args, expected):
     assert search_page.evaluate(RUN, [kind, args, search_index()]) == expected
+
+
+@pytest.fixture(scope="module")
+def shipped_index(search_page):
+    """The index the search page ships, in both languages, fetched and joined as search.js joins
+    it (the same documents, another language's path)."""
+    return search_page.evaluate("""async () => {
+      const urls = document.querySelector("[data-search-results]").getAttribute("data-index").split(" ");
+      const index = {};
+      for (const locale of ["km", "en"]) {
+        const docs = await Promise.all(urls.map(u => fetch(u.replace(/^\\/km\\//, "/" + locale + "/")).then(r => r.json())));
+        index[locale] = [].concat(...docs);
+      }
+      return index;
+    }""")
+
+
+@pytest.mark.parametrize("locale,query,what", content_cases())
+def test_the_phone_finds_needs_and_countries_by_their_romanised_spellings(search_page, shipped_index, locale, query, what):
+    urls = search_page.evaluate("([index, q]) => MittaSearch.search(index, q).map(d => d.url)",
+                                [shipped_index[locale], query])
+    assert content_problems(locale, what, urls) == []
