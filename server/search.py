@@ -52,10 +52,13 @@ def compact(words: list[str]) -> str:
     return " ".join(w for w in dict.fromkeys(words) if w in keep)
 
 
-def entry(kind: str, title: str, summary: str, url: str, names: list[str], extra: list[str]) -> dict:
-    """One index entry: `names` rank a match higher than the other `extra` words."""
-    return {"kind": kind, "title": title, "summary": summary, "url": url,
-            "names": [normalize(n) for n in names], "terms": compact(normalize(" ".join(names + extra)).split())}
+def entry(kind: str, title: str, summary: str, url: str, names: list[str], extra: list[str],
+          everywhere: bool = False) -> dict:
+    """One index entry: `names` rank a match higher than the other `extra` words. `everywhere`
+    marks a national service: it answers in every province without carrying their names."""
+    doc = {"kind": kind, "title": title, "summary": summary, "url": url,
+           "names": [normalize(n) for n in names], "terms": compact(normalize(" ".join(names + extra)).split())}
+    return doc | {"everywhere": 1} if everywhere else doc
 
 
 def shard_of(service) -> str | None:
@@ -71,8 +74,8 @@ def build_shards(content, locale: str, url) -> dict[str | None, list[dict]]:
     listed services, their public numbers, and the categories that are needs."""
     shards = {None: []} | {p.slug: [] for p in content.provinces}
 
-    def add(shard, kind, item, title, summary, names, extra):
-        shards[shard].append(entry(kind, title, summary, url(kind, item), names, extra))
+    def add(shard, kind, item, title, summary, names, extra, everywhere=False):
+        shards[shard].append(entry(kind, title, summary, url(kind, item), names, extra, everywhere))
 
     categories = {c.slug: c for c in content.categories}
     provinces = {p.slug: p for p in content.provinces}
@@ -90,7 +93,7 @@ def build_shards(content, locale: str, url) -> dict[str | None, list[dict]]:
                 (categories[slug].name.km, categories[slug].name.en, *categories[slug].spellings)]
         add(shard_of(s), "service", s, s.name(locale), org.name(locale), [s.name.km, s.name.en],
             [org.name.km, org.name.en, s.summary.km, s.summary.en,
-             *[ph.number for ph in s.public_phones], *where, *cats])
+             *[ph.number for ph in s.public_phones], *where, *cats], s.national)
     for a in content.articles:
         add(None, "article", a, a.title(locale), a.summary(locale), [a.title.km, a.title.en],
             [a.summary.km, a.summary.en])
@@ -104,21 +107,29 @@ def build_index(content, locale: str, url) -> list[dict]:
 
 
 def search(index: list[dict], query: str, limit: int = 30) -> list[dict]:
-    """Entries containing every word of the query; exact names first, then names, then the rest."""
+    """Entries containing every word of the query; exact names first, then names, then the rest.
+    A national service also answers a query that names a province ("hingsa kratie"): words that
+    are in a province's names may be missing from it, as long as another word is found. It comes
+    after the province's own services, as on the province's pages."""
     q = normalize(query[:MAX_QUERY])
     words = q.split()
     if not words:
         return []
+    places = {w for w in words if any(w in d["terms"] for d in index if d["kind"] == "province")}
+    rest = [w for w in words if w not in places]
     ranked = []
     for position, doc in enumerate(index):
-        if not all(w in doc["terms"] for w in words):
-            continue
-        if q in doc["names"]:
-            rank = 0
-        elif any(q in n for n in doc["names"]):
-            rank = 1
+        if all(w in doc["terms"] for w in words):
+            if q in doc["names"]:
+                rank = 0
+            elif any(q in n for n in doc["names"]):
+                rank = 1
+            else:
+                rank = 2
+        elif doc.get("everywhere") and rest and all(w in doc["terms"] for w in rest):
+            rank = 3
         else:
-            rank = 2
+            continue
         ranked.append((rank, position, doc))
     ranked.sort(key=lambda t: (t[0], t[1]))
     return [doc for _, _, doc in ranked[:limit]]

@@ -17,7 +17,8 @@ def table(name):
 def search_index():
     """The table's index, built the way the server builds the one it ships to the phone."""
     from server.search import entry
-    return [entry(d["kind"], d["title"], "", "/", d["names"], d["extra"]) for d in table("search")["index"]]
+    return [entry(d["kind"], d["title"], "", "/", d["names"], d["extra"], d.get("everywhere", False))
+            for d in table("search")["index"]]
 
 
 def cases():
@@ -64,8 +65,9 @@ def content_problems(locale, what, urls):
         first, services = None, [s for s in model.listed_services if s.country == what["country"]]
     else:
         first = f"/{locale}/category/{what['category']}/"
+        # With a province: its own services and the national ones (they serve it too).
         services = [s for s in model.listed_services if what["category"] in s.categories
-                    and ("province" not in what or what["province"] in s.provinces)]
+                    and ("province" not in what or what["province"] in s.provinces or s.national)]
         if "province" in what:
             first = None  # a need is in no province: only its services there are asked for
     must = [f"/{locale}/service/{s.id}/" for s in services]

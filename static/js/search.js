@@ -19,11 +19,23 @@ var MittaSearch = (function () {
     var q = normalize(query.slice(0, 200));
     var words = q.split(" ").filter(Boolean);
     if (!words.length) return [];
+    // A national service also answers a query naming a province (server/search.py says why).
+    var provinces = index.filter(function (doc) { return doc.kind === "province"; });
+    var rest = words.filter(function (w) {
+      return !provinces.some(function (doc) { return doc.terms.indexOf(w) >= 0; });
+    });
+    var has = function (doc) { return function (w) { return doc.terms.indexOf(w) >= 0; }; };
     var ranked = [];
     index.forEach(function (doc, position) {
-      if (!words.every(function (w) { return doc.terms.indexOf(w) >= 0; })) return;
-      var rank = doc.names.indexOf(q) >= 0 ? 0
-        : doc.names.some(function (n) { return n.indexOf(q) >= 0; }) ? 1 : 2;
+      var rank;
+      if (words.every(has(doc))) {
+        rank = doc.names.indexOf(q) >= 0 ? 0
+          : doc.names.some(function (n) { return n.indexOf(q) >= 0; }) ? 1 : 2;
+      } else if (doc.everywhere && rest.length && rest.every(has(doc))) {
+        rank = 3;
+      } else {
+        return;
+      }
       ranked.push([rank, position, doc]);
     });
     ranked.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
