@@ -1,4 +1,4 @@
-"""Compression for text answers, and an ETag on every answer, so a slow prepaid connection carries
+"""Compression for text answers, and an ETag on every successful GET, so a slow prepaid connection carries
 as few bytes as possible: brotli where the client accepts it (about 15% smaller than gzip on our CSS and
 pages), gzip otherwise, the bytes as they are for a client that asks for neither. Fonts and PNGs
 are compressed already and go out as they are.
