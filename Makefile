@@ -44,7 +44,7 @@ extract: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output -k _l -o server/translations/messages.pot .
 	$(VENV)/bin/pybabel update -i server/translations/messages.pot -d server/translations --no-fuzzy-matching --ignore-obsolete
 
-# The whole site as files for a static HTTPS host, with its header rules (README: "Put Mitta on phones").
+# The whole site as files for a static HTTPS host, with its header rules (docs/deployment.md).
 static: setup
 	$(VENV)/bin/flask --app server export build
 

@@ -58,8 +58,8 @@ def init_app(app):
         if response.status_code == 200 and not response.get_etag()[0]:
             # Every answer is a pure function of its URL: an ETag (the body's hash) lets a repeat
             # fetch answer 304. The one validator Mitta sends, on every server: no Last-Modified,
-            # which a static host could only take from the export's file times (README, "Put
-            # Mitta on phones"; server/export.py).
+            # which a static host could only take from the export's file times (docs/deployment.md;
+            # server/export.py).
             response.direct_passthrough = False
             response.add_etag()
             response.make_conditional(request)
