@@ -141,7 +141,7 @@ def build_shards(content, locale: str, url) -> dict[str | None, list[dict]]:
             where += [country_name(s.country).km, country_name(s.country).en]
         cats = [t for slug in s.categories for t in
                 (categories[slug].name.km, categories[slug].name.en, *categories[slug].spellings)]
-        add(shard_of(s), "service", s, s.name(locale), org.name(locale), [s.name.km, s.name.en],
+        add(shard_of(s), "service", s, s.name(locale), org.name(locale), [s.name.km, s.name.en, *s.spellings],
             [org.name.km, org.name.en, s.summary.km, s.summary.en,
              *[ph.number for ph in s.public_phones], *where, *cats], s.national)
     for a in content.articles:

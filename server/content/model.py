@@ -152,6 +152,7 @@ class Service:
     status: str = "active"
     alert: Alert | None = None
     country: str | None = None   # area `{country: TH}`: for people in that country, in no province
+    spellings: tuple[str, ...] = ()   # what people type for it that its names do not hold ("polis")
 
     @property
     def public_phones(self) -> tuple[Phone, ...]:
