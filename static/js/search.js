@@ -16,22 +16,21 @@ var MittaSearch = (function () {
       .toLowerCase().split(/[\s\x1c-\x1f\x85]+/).filter(Boolean).join(" ");
   }
 
-  var KHMER = /[\u1780-\u17FF\u19E0-\u19FF]/, WORD_CHAR = /[a-z0-9]/;
+  var KHMER = /[\u1780-\u17FF\u19E0-\u19FF]/;
 
-  // Whether word is in text with no Latin letter or digit touching it (server/search.py rule 5).
-  function asWord(word, text) {
-    for (var at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
-      if (!(at && WORD_CHAR.test(text[at - 1])) && !WORD_CHAR.test(text.charAt(at + word.length))) return true;
-    }
-    return false;
+  // A query word made ready once per keystroke, for every entry (rules 5 and 6 of server/search.py):
+  // "whole" finds it where no Latin letter or digit touches it, in one scan of native code.
+  function prepare(word) {
+    return { text: word, khmer: KHMER.test(word), long: Array.from(word).length > 3,   // code points, as Python
+             whole: new RegExp("(?:^|[^a-z0-9])" + word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + "(?![a-z0-9])") };
   }
 
-  // 2: as a word, 1: only inside other words, 0: not found (rules 5 and 6).
-  function found(word, terms) {
-    if (KHMER.test(word)) return terms.indexOf(word) >= 0 ? 2 : 0;
-    if (asWord(word, terms)) return 2;
-    // Counted in code points, as Python counts (length counts UTF-16 units).
-    return Array.from(word).length > 3 && terms.indexOf(word) >= 0 ? 1 : 0;
+  // 2: as a word, 1: only inside other words, 0: not found. Most entries do not hold the word:
+  // one scan, as before word boundaries.
+  function found(w, terms) {
+    if (terms.indexOf(w.text) < 0) return 0;
+    if (w.khmer || w.whole.test(terms)) return 2;
+    return w.long ? 1 : 0;
   }
 
   // null when some word is missing; else whether some word is found only inside other words.
@@ -47,7 +46,7 @@ var MittaSearch = (function () {
 
   function search(index, query) {
     var q = normalize(query.slice(0, 200));
-    var words = q.split(" ").filter(Boolean);
+    var words = q.split(" ").filter(Boolean).map(prepare);
     if (!words.length) return [];
     // A national service also answers a query naming a province (server/search.py says why).
     var provinces = index.filter(function (doc) { return doc.kind === "province"; });
