@@ -89,11 +89,11 @@ def found(word: str, terms: str) -> int:
 
 
 def compact(words: list[str]) -> str:
-    """The words, leaving out each one already in a longer kept word with nothing touching it
-    ("kratie" in "(kratie)", "ប៉ូលិស" in "ប៉ូលិសទេសចរណ៍"). A query word never holds a space, so it
-    is found in `terms`, and found as a word, exactly as in the words themselves: nothing a
-    search finds or how it ranks is changed, and a service does not carry "kratie" beside
-    "(kratie)". "tes" beside "test" stays: "tes" is a word there, and not inside "test"."""
+    """The words, leaving out each one already in a longer kept word with no word character
+    touching it ("ប៉ូលិស" in "ប៉ូលិសទេសចរណ៍", "lac" in "(lac)"). A query word never holds a space, so
+    it is found in `terms`, and found as a word, exactly as in the words themselves: a search finds
+    and ranks the same, and a service does not carry both. "tes" beside "test" stays: there it is
+    a word, inside "test" it would not be."""
     kept = ""
     for word in sorted(dict.fromkeys(words), key=len, reverse=True):
         if not as_word(word, kept):
