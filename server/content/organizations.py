@@ -14,6 +14,9 @@ from . import model as m
 from .reader import Reader, dotted, line_of, repeated, text_of
 
 
+PEP_PREP = "pep-prep"
+
+
 @dataclass(frozen=True)
 class Ref:
     """A value that must name something defined elsewhere: an id (unique), a province, a category
@@ -140,6 +143,9 @@ def _service(f: _File, at, svc, org_id, draft, short_codes) -> m.Service:
     for j in repeated(svc.get("spellings", ())):
         f.problem(at + ("spellings", j), f"'{svc['spellings'][j]}' is listed twice")
     provenance = _provenance(f, at + ("provenance",), svc["provenance"])
+    if PEP_PREP in svc["categories"] and not svc.get("gives"):
+        f.problem(at + ("categories",), f"a service under {PEP_PREP} says what it gives, each with the public source "
+                  "that says so (gives: {pep: \"…\", prep: \"…\"}): PEP is claimed only where a source says so")
     phones = tuple(_phone(f, at + ("phones", pi), ph, short_codes, provenance)
                    for pi, ph in enumerate(svc.get("phones", [])))
     schedules = []
@@ -156,7 +162,8 @@ def _service(f: _File, at, svc, org_id, draft, short_codes) -> m.Service:
         phones=phones, schedules=tuple(schedules), location_ids=tuple(svc.get("locations", [])),
         provenance=provenance, khmer_draft=draft, emergency_rank=svc.get("emergency_rank"),
         status=svc.get("status", "active"), alert=_alert(f, at + ("alert",), svc.get("alert")),
-        country=country, spellings=tuple(svc.get("spellings", ())))
+        country=country, gives=tuple(sorted((svc.get("gives") or {}).items())),
+        spellings=tuple(svc.get("spellings", ())))
 
 
 def _phone(f: _File, at, ph, short_codes, provenance: m.Provenance) -> m.Phone:
