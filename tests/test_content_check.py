@@ -219,3 +219,14 @@ def test_a_bad_spelling_of_a_need_is_named_with_its_line(content_copy, new, mess
     line = break_file(content_copy, "categories.yaml", text[text.index(old):end], new)
     found = problems(content_copy)
     assert any(p.startswith(f"content/categories.yaml:{line}:") and message in p for p in found), found
+
+
+@pytest.mark.parametrize("new,message", [
+    ("spellings: [polis, nokorbal, Nokorbal]", "services[0].spellings[2]: 'Nokorbal' is listed twice"),
+    ('spellings: [polis, "p"]', "services[0].spellings[1]: 'p' is too short"),
+    ("spellings: polis", "services[0].spellings: 'polis' is not of type 'array'"),
+])
+def test_a_bad_spelling_of_a_service_is_named_with_its_line(content_copy, new, message):
+    line = break_file(content_copy, POLICE, "spellings: [polis, nokorbal]", new)
+    found = problems(content_copy)
+    assert any(p.startswith(f"content/{POLICE}:{line}:") and message in p for p in found), found
