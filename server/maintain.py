@@ -66,19 +66,21 @@ def import_(source, do_apply, directory):
         click.echo(line)
     counts = {a: sum(c.action == a for c in changes) for a in ("added", "changed", "removed")}
     click.echo(", ".join(f"{n} {a}" for a, n in counts.items()))
-    blocking = incoming.blockers + exchange.check_applies(changes, incoming, model, directory, CATEGORY_ICONS)
-    if blocking:
-        click.echo("Cannot be applied until these are fixed in the input (Mitta's own rules):", err=True)
-        for problem in blocking:
-            click.echo("  " + problem, err=True)
-        if do_apply:
-            click.echo("Nothing was changed.", err=True)
-            sys.exit(1)
-        return
-    if not do_apply:
-        click.echo("Nothing was written: run again with --apply to write these changes.")
-        return
-    written = exchange.apply(changes, incoming, model, directory, CATEGORY_ICONS)
+    # One copy of content/, loaded once, both to show what would stop an apply and to apply.
+    with exchange.trial(changes, incoming, model, directory, CATEGORY_ICONS) as trial:
+        blocking = incoming.blockers + trial.problems
+        if blocking:
+            click.echo("Cannot be applied until these are fixed in the input (Mitta's own rules):", err=True)
+            for problem in blocking:
+                click.echo("  " + problem, err=True)
+            if do_apply:
+                click.echo("Nothing was changed.", err=True)
+                sys.exit(1)
+            return
+        if not do_apply:
+            click.echo("Nothing was written: run again with --apply to write these changes.")
+            return
+        written = trial.write()
     click.echo(f"Written: {', '.join(str(p) for p in written)}. Check them with git diff, then commit.")
 
 
