@@ -118,6 +118,12 @@ class _Record:
         except ValueError:
             self.fail(name, f"{value!r} is not a date (YYYY-MM-DD)")
 
+    def organization(self):
+        """An organisation record's fields (listed, or nested in a service)."""
+        return {"name": self.text("name", True), "description": self.text("description", True),
+                "website": self.str("website"),
+                "scope": self.choice("x_scope", ("national", "provincial"), "national")}
+
     def choice(self, name, allowed, default=None):
         value = self.str(name)
         if value is None:
@@ -163,9 +169,7 @@ def from_records(orgs, services, terms, model) -> Exchange:
         uid = r.id()
         if uid and claim("organizations", out.organizations, uid, r):
             out.complete.add(uid)
-            out.organizations[uid] = {"name": r.text("name", True), "description": r.text("description", True),
-                                      "website": r.str("website"),
-                                      "scope": r.choice("x_scope", ("national", "provincial"), "national")}
+            out.organizations[uid] = r.organization()
             for loc in org.get("locations") or []:
                 read_location(loc, uid)
     for s in services:
@@ -175,9 +179,7 @@ def from_records(orgs, services, terms, model) -> Exchange:
         org_id = r.id("organization_id", required=nested is None) or (nested or {}).get("id")
         if nested and org_id not in out.organizations:
             o = _Record(nested, problems, "organization")
-            out.organizations[org_id] = {"name": o.text("name", True), "description": o.text("description", True),
-                                         "website": o.str("website"),
-                                         "scope": o.choice("x_scope", ("national", "provincial"), "national")}
+            out.organizations[org_id] = o.organization()
         if not uid or not claim("services", out.services, uid, r):
             continue
         areas, abroad = [], []
