@@ -69,7 +69,7 @@ SCHEMAS = {
                     longitude=NUM, x_province=S, addresses=array(ref("Address"))),
     "Phone": obj(["id", "number"], id=UUID, service_id=UUID, number=S, type={"const": "voice"},
                  description=S, x_available=S, x_sms=BOOL,
-                 x_country=S, x_confidence={"enum": ["confirmed", "plausible"]}, x_source=S),
+                 x_country=S, x_confidence={"enum": list(rules.SHOWN_CONFIDENCES)}, x_source=S),
     "Schedule": obj(["id", "freq", "byday", "opens_at", "closes_at"], id=UUID, service_id=UUID,
                     freq={"const": "WEEKLY"}, byday=S, opens_at=S, closes_at=S, timezone=NUM),
     "ServiceArea": obj(["id", "name"], id=UUID, service_id=UUID, name=S, x_province=S, x_country=S),

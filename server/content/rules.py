@@ -3,7 +3,7 @@ same ones outside the content check: the importer (server/exchange/), the API do
 (server/openapi.py) and the model.
 
 Read from the schema rather than written again, so that an id the importer takes is an id the
-content check takes, and every list of service statuses is the schema's list.
+content check takes, and every list of service statuses or phone confidences is the schema's.
 """
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ UUID_PATTERN: str = _DEFS["uuid"]["pattern"]
 UUID = re.compile(UUID_PATTERN)
 # HSDS 3.1 service statuses
 STATUSES: tuple[str, ...] = tuple(_DEFS["service_status"]["enum"])
+# How sure we are of a phone number; a doubtful one is never shown, exported or imported
+CONFIDENCES: tuple[str, ...] = tuple(_DEFS["confidence"]["enum"])
+SHOWN_CONFIDENCES = tuple(c for c in CONFIDENCES if c != "doubtful")
 
 
 def not_a_uuid(value) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .. import hsds
 from ..content.model import HOME_REGION
-from ..content.rules import STATUSES, UUID, not_a_uuid
+from ..content.rules import SHOWN_CONFIDENCES, STATUSES, UUID, not_a_uuid
 from .tables import InputError, export_records, problem
 
 # hh:mm[:ss], and what spreadsheets turn it into: 7:30, 12:00:00 AM, 11:59:59 PM
@@ -254,7 +254,7 @@ def from_records(orgs, services, terms, model) -> Exchange:
                 out.phones[pid] = {"service_id": uid, "number": p.str("number", True), "sms": bool(p.bool("x_sms")),
                                    "region": None if region == HOME_REGION else region,
                                    "description": p.text("description"), "available": p.text("x_available"),
-                                   "confidence": p.choice("x_confidence", ("confirmed", "plausible"), "plausible"),
+                                   "confidence": p.choice("x_confidence", SHOWN_CONFIDENCES, "plausible"),
                                    "source": p.str("x_source")}
     known_orgs = set(out.organizations) | {o.id for o in model.organizations}
     for uid, s in out.services.items():
