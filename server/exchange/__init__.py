@@ -3,10 +3,10 @@ import (what would change, field by field; written into content/ only with --app
 
 Both directions meet in one plain form, `Exchange`: organisations, services, phones and locations
 keyed by id, with content/'s own field names. What we hold now is `current(model)`, which is
-`from_records(export(model))`, so exporting and importing our own export changes nothing by
+`from_records(export_records(model))`, so exporting and importing our own export changes nothing by
 construction, and a doubtful number (never exported) can neither be shown nor removed by an import.
 
-Read in the order an import runs (server/maintain.py's `import_` is the one caller):
+Read this, then the modules in the order `flask content import` (server/maintain.py) runs them:
 - tables.py: the files (HSDS's tables and columns; writing JSON and the CSV package; reading them
   back into nested records)
 - records.py: nested records into an `Exchange`, naming each problem (file, row, field, reason)
@@ -14,8 +14,8 @@ Read in the order an import runs (server/maintain.py's `import_` is the one call
 - applying.py: the changes written into content/ through the one content writer
   (server/content/writer.py), all or nothing
 
-The rules the importer shares with the content check (the UUID pattern, the service statuses) are
-the content schema's, through server/content/rules.py.
+The rules the importer shares with the content check (the UUID pattern, the service statuses, the
+phone confidences) are the content schema's, through server/content/rules.py.
 """
 from ..content.writer import load_yaml, write_checked
 from .applying import apply, check_applies, edits, slug_for, trial
