@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from . import exchange
 from .content.model import STALE_AFTER_DAYS
-from .reports import KINDS
+from .report_store import KINDS
 
 
 @dataclass(frozen=True)
