@@ -50,7 +50,7 @@ def test_the_shipped_content_is_valid():
         p.number for s in model.services for p in s.phones}
     # Thailand's (content-review.md §3): a Thai short code and a Thai number, dialled as there.
     assert {(p.number, p.tel, p.region) for s in model.services if s.country == "TH" for p in s.phones} == {
-        ("1300", "1300", "TH"), ("+66 2 957 5851", "+6629575851", "TH")}
+        ("1300", "1300", "TH"), ("+66 2 957 5851", "+6629575851", "TH"), ("+66 53 282 504", "+6653282504", "TH")}
 
 
 def test_cli_check_passes_on_the_shipped_content(runner):
@@ -219,3 +219,14 @@ def test_a_bad_spelling_of_a_need_is_named_with_its_line(content_copy, new, mess
     line = break_file(content_copy, "categories.yaml", text[text.index(old):end], new)
     found = problems(content_copy)
     assert any(p.startswith(f"content/categories.yaml:{line}:") and message in p for p in found), found
+
+
+@pytest.mark.parametrize("new,message", [
+    ("spellings: [polis, nokorbal, Nokorbal]", "services[0].spellings[2]: 'Nokorbal' is listed twice"),
+    ('spellings: [polis, "p"]', "services[0].spellings[1]: 'p' is too short"),
+    ("spellings: polis", "services[0].spellings: 'polis' is not of type 'array'"),
+])
+def test_a_bad_spelling_of_a_service_is_named_with_its_line(content_copy, new, message):
+    line = break_file(content_copy, POLICE, "spellings: [polis, nokorbal]", new)
+    found = problems(content_copy)
+    assert any(p.startswith(f"content/{POLICE}:{line}:") and message in p for p in found), found

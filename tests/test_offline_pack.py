@@ -358,6 +358,9 @@ def test_at_10x_the_first_visit_fits_400_kb_and_no_json_is_over_1_mb(grown):
     largest = max(sizes, key=sizes.get)
     assert sizes[largest] <= 1024 * 1024, (largest, sizes[largest])
     # The texts lists share come in documents by province, like the search index: none grows with
-    # the whole directory (10x: km 13,337 B the largest, Kampong Cham's; one document was 108,265 B).
+    # the whole directory. A province's document holds its neighbours' services its need pages fall
+    # back to: at 10x (scripts/synthetic.py copies real services into provinces, RHAC's 15 clinics now
+    # among them) Pursat's falls back to 34 sexual-health services in Battambang and Kampong Speu and
+    # is the largest (km 25,720 B at 2d09f7a; 13,337 B with 3 clinics; one document was 108,265 B).
     shares = {url: size for url, size in sizes.items() if "/share-texts" in url}
-    assert len(shares) == len(LOCALES) * (len(model.provinces) + 1) and max(shares.values()) <= 24 * 1024, max(shares.items(), key=lambda i: i[1])
+    assert len(shares) == len(LOCALES) * (len(model.provinces) + 1) and max(shares.values()) <= 32 * 1024, max(shares.items(), key=lambda i: i[1])

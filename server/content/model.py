@@ -164,6 +164,7 @@ class Service:
     alert: Alert | None = None
     country: str | None = None   # area `{country: TH}`: for people in that country, in no province
     gives: tuple[tuple[str, str], ...] = ()   # (pep | prep, the source that says this service gives it)
+    spellings: tuple[str, ...] = ()   # what people type for it that its names do not hold ("polis")
 
     @property
     def public_phones(self) -> tuple[Phone, ...]:

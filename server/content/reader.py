@@ -177,5 +177,17 @@ def explain(error) -> str:
     return error.message
 
 
+def repeated(spellings) -> list[int]:
+    """Where a spelling is listed again in another case or spacing: a slip, and it only grows the
+    index every phone downloads."""
+    seen, again = set(), []
+    for j, spelling in enumerate(spellings):
+        key = " ".join(spelling.casefold().split())
+        if key in seen:
+            again.append(j)
+        seen.add(key)
+    return again
+
+
 def text_of(d):
     return m.Text(km=d["km"].strip(), en=d["en"].strip()) if d else None
