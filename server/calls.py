@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .content import writer
 from .content.model import STALE_AFTER_DAYS
-from .reports import KINDS
+from .report_store import KINDS
 
 
 @dataclass(frozen=True)
