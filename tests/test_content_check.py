@@ -141,7 +141,7 @@ def test_symmetric_neighbours_load_in_their_order(content_copy):
 
 def test_the_check_lists_doubtful_numbers_for_maintainers(content_copy):
     break_file(content_copy, POLICE, 'number: "117"\n        confidence: confirmed', 'number: "117"\n        confidence: doubtful')
-    result = subprocess.run([str(ROOT / ".venv/bin/flask"), "content", "check", "--dir", str(content_copy)],
+    result = subprocess.run([str(Path(sys.executable).with_name("flask")), "content", "check", "--dir", str(content_copy)],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     listed = result.stdout.split("doubtful number(s)", 1)[1]

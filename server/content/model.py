@@ -1,11 +1,16 @@
-"""The content model: immutable, loaded once, and knowing nothing of Flask or files.
+"""The content model: immutable, loaded once, and knowing nothing of Flask or of content files
+(the rules it shares with the content check, like the service statuses, come from rules.py).
 
 Every page, the search index, the HSDS API and the offline pack are views of one `Content`.
+One module of over 300 lines because it is one idea, the shape every view reads: small frozen
+dataclasses that mean something only together, and `Content`'s look-ups over them.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+
+from . import rules
 
 CAMBODIA = dt.timezone(dt.timedelta(hours=7))  # no daylight saving
 HOME_REGION = "KH"   # a phone's region when the content names none
@@ -133,8 +138,9 @@ class Alert:
         return (self.start is None or self.start <= today) and today <= self.until
 
 
-# HSDS 3.1 service statuses. Inactive and defunct services leave every list but keep their page.
-STATUSES = ("active", "inactive", "defunct", "temporarily closed")
+# HSDS 3.1 service statuses (the content schema's list). Inactive and defunct services leave every
+# list but keep their page.
+STATUSES = rules.STATUSES
 LISTED_STATUSES = ("active", "temporarily closed")
 
 

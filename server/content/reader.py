@@ -15,9 +15,9 @@ import jsonschema
 import yaml
 
 from . import model as m
+from .rules import UUID_PATTERN, not_a_uuid
 
 SCHEMAS = Path(__file__).with_name("schemas")
-UUID_PATTERN = json.loads((SCHEMAS / "defs.json").read_text())["$defs"]["uuid"]["pattern"]
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,7 @@ def explain(error) -> str:
     if error.validator == "pattern" and path and path[-1] == "km":
         return "the Khmer text (km) has no Khmer script in it"
     if error.validator == "pattern" and error.validator_value == UUID_PATTERN:
-        return f"{error.instance!r} is not a UUID (like 3f2b6c1e-8d4a-4b7e-9c1f-2a5d8e7b6c40)"
+        return not_a_uuid(error.instance)
     if error.validator == "format" and error.validator_value == "date":
         return f"{error.instance!r} is not a real date (YYYY-MM-DD)"
     if error.validator == "additionalProperties":
