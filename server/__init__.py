@@ -8,7 +8,7 @@ from flask import Flask
 from . import api, assets, cards, compress, critical, directory, errors, export, guide, i18n, icons, logs, offline, pages, public, qr, reports, safety, security, share
 from .content import load
 from .extensions import babel, cache
-from .paths import CATEGORY_ICONS, CONTENT_DIR, INSTANCE_DIR, STATIC_DIR
+from .paths import CATEGORY_ICONS, CONTENT_DIR, INSTANCE_DIR, KHMER_CATALOG, STATIC_DIR
 
 
 def create_app(test_config=None):
@@ -45,7 +45,7 @@ def create_app(test_config=None):
         app.config.update(test_config)
 
     # Invalid content raises ContentError here: the app refuses to start rather than serve part.
-    app.extensions["content"] = load(app.config["CONTENT_DIR"], icons_dir=CATEGORY_ICONS)
+    app.extensions["content"] = load(app.config["CONTENT_DIR"], icons_dir=CATEGORY_ICONS, catalog=KHMER_CATALOG)
 
     public.init_app(app)
     assets.init_app(app, STATIC_DIR)

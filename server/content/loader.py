@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import model as m
 from .articles import read_articles
+from .glossary import check_all as check_terms
 from .organizations import read_directory
 from .reader import ContentError, Problem, Reader
 from .taxonomies import read_taxonomies
@@ -18,8 +19,9 @@ from .taxonomies import read_taxonomies
 __all__ = ["ContentError", "Problem", "load"]
 
 
-def load(root, today: dt.date | None = None, icons_dir=None) -> m.Content:
-    """Load and check everything under `root`; raise ContentError listing every problem."""
+def load(root, today: dt.date | None = None, icons_dir=None, catalog=None) -> m.Content:
+    """Load and check everything under `root` (and the Khmer UI `catalog`, a .po file, for the
+    glossary's terms); raise ContentError listing every problem."""
     root = Path(root).resolve()
     if not root.is_dir():
         raise ContentError([Problem(str(root), None, "content folder not found")])
@@ -28,6 +30,7 @@ def load(root, today: dt.date | None = None, icons_dir=None) -> m.Content:
     directory = read_directory(r, root / "directory", tax.short_codes)
     _cross_reference(r, tax, directory)
     articles = read_articles(r, root / "guide", tax.categories)
+    check_terms(r, root, catalog)
     if r.problems:
         raise ContentError(r.problems)
     return m.Content(
