@@ -10,7 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 from . import model as m
-from .articles import read_articles
+from .articles import digits, read_articles
 from .glossary import check_all as check_terms
 from .organizations import read_directory
 from .reader import ContentError, Problem, Reader
@@ -29,7 +29,8 @@ def load(root, today: dt.date | None = None, icons_dir=None, catalog=None) -> m.
     tax = read_taxonomies(r, root, icons_dir)
     directory = read_directory(r, root / "directory", tax.short_codes)
     _cross_reference(r, tax, directory)
-    articles = read_articles(r, root / "guide", tax.categories)
+    phones = {digits(p.number): p for s in directory.services for p in s.public_phones}
+    articles = read_articles(r, root / "guide", tax.categories, phones)
     check_terms(r, root, catalog)
     if r.problems:
         raise ContentError(r.problems)
