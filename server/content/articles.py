@@ -16,14 +16,15 @@ LANG_MARK = re.compile(r"^<!-- lang: (km|en) -->\s*$", re.M)
 ALLOWED_TAGS = {"p", "h2", "h3", "ul", "ol", "li", "strong", "em", "a", "blockquote", "br"}
 
 
-def read_articles(r: Reader, folder: Path, categories, phones=None) -> list[m.Article]:
+def read_articles(r: Reader, folder: Path, categories, phones=None, hidden=()) -> list[m.Article]:
     """Every article in `folder`, sorted for the index; problems go to `r`. `phones` (digits ->
-    Phone: the directory's numbers users may see) are the numbers an article may give."""
+    Phone: the directory's numbers users may see) become tel: links; `hidden` (digits of its
+    doubtful numbers) may not appear at all."""
     category_slugs = {c.slug for c in categories}
     icons = {c.icon for c in categories}
     articles = []
     for path in sorted(folder.glob("*.md")):
-        article = read_article(r, path, category_slugs, icons, phones)
+        article = read_article(r, path, category_slugs, icons, phones, hidden)
         if article:
             if any(a.slug == article.slug for a in articles):
                 r.problem(path, 2, f"slug '{article.slug}' is used by another article")
@@ -34,7 +35,6 @@ def read_articles(r: Reader, folder: Path, categories, phones=None) -> list[m.Ar
 KHMER_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
 # A run of digits (Khmer or Latin) with single spaces inside: "១២៨០", "023 997 919", "+66 2 957 5851".
 NUMBER = re.compile(r"(?<![\w+])\+?[0-9០-៩]+(?: [0-9០-៩]+)*(?![\w])")
-BOLD_NUMBER = re.compile(r"\*\*(\+?[0-9០-៩]+(?: [0-9០-៩]+)*)\*\*")
 
 
 def digits(number: str) -> str:
@@ -68,7 +68,7 @@ def _link_numbers(html: str, phones) -> str:
     return "".join(out)
 
 
-def read_article(r: Reader, path: Path, category_slugs, icons=None, phones=None) -> m.Article | None:
+def read_article(r: Reader, path: Path, category_slugs, icons=None, phones=None, hidden=()) -> m.Article | None:
     text = r.text(path)
     if text is None:
         return None
@@ -114,12 +114,12 @@ def read_article(r: Reader, path: Path, category_slugs, icons=None, phones=None)
         elif lang == "km" and not re.search("[\u1780-\u17ff]", bodies[lang]):
             r.problem(path, line, "the Khmer body has no Khmer script in it")
             ok = False
-    if phones is not None:
+    if hidden:
         for n, line in enumerate(body.split("\n")):
-            for bold in BOLD_NUMBER.finditer(line):
-                if digits(bold.group(1)) not in phones:
-                    r.problem(path, first_body_line + n, f"**{bold.group(1)}** is not a number the directory gives "
-                              "(a bold number is a phone number: add it to a service, or write it plainly)")
+            for found in NUMBER.finditer(line):
+                if digits(found.group(0)) in hidden:
+                    r.problem(path, first_body_line + n, f"{found.group(0)} is a doubtful number in the directory: "
+                              "users must see nothing of it until a call confirms it")
                     ok = False
     if not ok:
         return None

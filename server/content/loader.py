@@ -30,7 +30,8 @@ def load(root, today: dt.date | None = None, icons_dir=None, catalog=None) -> m.
     directory = read_directory(r, root / "directory", tax.short_codes)
     _cross_reference(r, tax, directory)
     phones = {digits(p.number): p for s in directory.services for p in s.public_phones}
-    articles = read_articles(r, root / "guide", tax.categories, phones)
+    hidden = {digits(p.number) for s in directory.services for p in s.phones} - set(phones)
+    articles = read_articles(r, root / "guide", tax.categories, phones, hidden)
     check_terms(r, root, catalog)
     if r.problems:
         raise ContentError(r.problems)
