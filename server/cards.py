@@ -30,6 +30,7 @@ class Section:
     categories: tuple[Category, ...]
     nearest: Province | None    # set when the services are a neighbouring province's
     services: tuple[Service, ...]
+    notes: tuple = ()           # what the needs say first on every card (PEP: the hospital, today)
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,9 @@ def card_for(model: Content, province: Province) -> Card:
                                        {p.number for p in s.public_phones} - dialled))[:PER_NEED]
         shown.update(s.id for s in services)
         dialled.update(p.number for s in services for p in s.public_phones)
-        if services:
-            sections.append(Section(tuple(model.category(s) for s in slugs), nearest, services))
+        notes = tuple(c.where.card for c in map(model.category, slugs) if c.where and c.where.first and c.where.card)
+        if services or notes:
+            sections.append(Section(tuple(model.category(s) for s in slugs), nearest, services, notes))
     listed = list(emergency) + [s for sec in sections for s in sec.services]
     checks = [s.provenance.checked_on for s in listed
               if s.provenance.checked_on and any(p.confidence == "confirmed" for p in s.public_phones)]

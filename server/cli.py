@@ -31,6 +31,15 @@ def check(directory):
         sys.exit(1)
     click.echo(f"content OK: {len(model.organizations)} organisations, {len(model.services)} services, "
                f"{len(model.articles)} articles, {len(model.provinces)} provinces; version {model.version}")
+    # Where to look for services next: pages that can only say where such help is usually found.
+    pages = model.need_pages()
+    empty = [p for p in pages if p.offers_nothing]
+    click.echo(f"{len(empty)} of {len(pages)} province × need pages offer nothing to call or visit "
+               "and say where that help is usually found instead:")
+    for category in model.needs:
+        count = sum(1 for p in empty if p.category is category)
+        if count:
+            click.echo(f"  {category.slug}: {count}")
     # For maintainers only: these numbers are never shown to users until a call confirms them.
     doubtful = model.doubtful_phones
     if doubtful:

@@ -84,8 +84,14 @@ def small_content(tmp_path):
     import yaml
     target = tmp_path / "small-content"
     target.mkdir()
-    for name in ("categories.yaml", "short-codes.yaml"):
-        shutil.copy(ROOT / "content" / name, target / name)
+    shutil.copy(ROOT / "content" / "short-codes.yaml", target / "short-codes.yaml")
+    # A need with no made-up service must still say where its help is found (the content check
+    # refuses a need page that offers nothing without that sentence).
+    categories = yaml.safe_load((ROOT / "content" / "categories.yaml").read_text(encoding="utf-8"))
+    for c in categories["categories"]:
+        if c.get("need", True) and "where" not in c:
+            c["where"] = {"text": _text(f"Ask at the test health centre for {c['slug']}."), "source": "test fixture"}
+    (target / "categories.yaml").write_text(yaml.safe_dump(categories, allow_unicode=True, sort_keys=False), encoding="utf-8")
     shutil.copytree(ROOT / "content" / "guide", target / "guide")
     provinces = yaml.safe_load((ROOT / "content" / "provinces.yaml").read_text(encoding="utf-8"))
     provinces["neighbours_source"] = "test fixture"

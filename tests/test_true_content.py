@@ -164,8 +164,10 @@ def test_nothing_callable_here_falls_back_to_neighbours_then_national_then_emerg
 
 
 def test_the_fallback_says_so_in_khmer_too(small_app):
-    page = visible_text(main(small_app.test_client().get("/km/province/pursat/mental-health/")))
+    page = visible_text(main(small_app.test_client().get("/km/province/pursat/sti-care/")))
     assert "មិនទាន់មានសេវាដែលបានពិនិត្យនៅពោធិ៍សាត់ នៅឡើយទេ — កន្លែងជិតបំផុត៖" in page
+    empty = visible_text(main(small_app.test_client().get("/km/province/pursat/mental-health/")))
+    assert "យើងមិនទាន់មានកន្លែងសម្រាប់សេវានេះ នៅពោធិ៍សាត់ នៅឡើយទេ។" in empty
     assert "សាកល្បង Test ambulance" in page
 
 
@@ -231,5 +233,6 @@ def test_government_offices_are_no_need_but_listed_on_the_province_page_with_the
 
 def test_the_emergency_need_does_not_list_the_emergency_numbers_twice(small_app):
     page = small_app.test_client().get("/en/province/pursat/emergency/").get_data(as_text=True)
-    assert "No checked service in Pursat yet — nearest:" in page
+    # Nothing nearby either: the page does not promise "nearest" when there is none.
+    assert "We do not list a place for this in Pursat yet." in page and "nearest:" not in page
     assert page.count('href="tel:119"') == 1 and "Emergency numbers</h2>" not in page

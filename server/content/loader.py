@@ -13,7 +13,7 @@ from . import model as m
 from .articles import digits, read_articles
 from .glossary import check_all as check_terms
 from .organizations import read_directory
-from .reader import ContentError, Problem, Reader
+from .reader import ContentError, Problem, Reader, line_of
 from .taxonomies import read_taxonomies
 
 __all__ = ["ContentError", "Problem", "load"]
@@ -35,11 +35,27 @@ def load(root, today: dt.date | None = None, icons_dir=None, catalog=None) -> m.
     check_terms(r, root, catalog)
     if r.problems:
         raise ContentError(r.problems)
-    return m.Content(
+    content = m.Content(
         version=r.hash.hexdigest()[:16],
         provinces=tax.provinces, categories=tax.categories,
         organizations=tuple(directory.organizations), services=tuple(directory.services),
         locations=tuple(directory.locations), articles=tuple(articles))
+    _no_empty_need_page(r, root / "categories.yaml", tax.category_lines, content)
+    if r.problems:
+        raise ContentError(r.problems)
+    return content
+
+
+def _no_empty_need_page(r: Reader, path: Path, lines, content: m.Content):
+    """A need page with nothing to call or visit must say where that help is usually found:
+    an empty list followed by the emergency numbers is a dead end for a person in danger."""
+    for i, c in enumerate(content.categories):
+        empty = [p.province.slug for p in content.need_pages() if p.category is c and p.offers_nothing]
+        if empty and not c.where:
+            r.problem(path, line_of(lines, ("categories", i, "slug")),
+                      f"categories[{i}] ({c.slug}): {len(empty)} province page(s) offer nothing to call or visit "
+                      f"({', '.join(empty[:3])}{', …' if len(empty) > 3 else ''}): say where this help is usually "
+                      "found, with its source (where: {text: …, source: …})")
 
 
 def _cross_reference(r: Reader, tax, directory):

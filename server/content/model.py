@@ -33,12 +33,23 @@ class Province:
 
 
 @dataclass(frozen=True)
+class Where:
+    """Where a need's help is usually found, in plain words, with the public source that says so:
+    what a need page says when it has nothing to call, so it is never an empty list."""
+    text: Text
+    source: str
+    first: bool = False          # said first on every page of the need (PEP: the hospital, today)
+    card: Text | None = None     # the short form a printed card carries (with `first`)
+
+
+@dataclass(frozen=True)
 class Category:
     slug: str
     name: Text
     icon: str
     need: bool = True    # False: a listing (government offices), never the answer to a need
     spellings: tuple[str, ...] = ()   # romanised forms people type for it (search matches them)
+    where: Where | None = None
 
 
 def country_name(code: str) -> Text:
@@ -158,6 +169,7 @@ class Service:
     status: str = "active"
     alert: Alert | None = None
     country: str | None = None   # area `{country: TH}`: for people in that country, in no province
+    gives: tuple[tuple[str, str], ...] = ()   # (pep | prep, the source that says this service gives it)
 
     @property
     def public_phones(self) -> tuple[Phone, ...]:
@@ -172,6 +184,11 @@ class Service:
     def callable(self) -> bool:
         """Something a person can call today: running, with a number we may show."""
         return self.status == "active" and bool(self.public_phones)
+
+    def gives_source(self, what: str) -> str | None:
+        """The source that says this service gives `what` (pep, prep), or None: PEP is claimed
+        only where a source says so."""
+        return dict(self.gives).get(what)
 
     def serves(self, province: str) -> bool:
         return self.national or province in self.provinces
@@ -224,10 +241,23 @@ class NeedPage:
     nearest: tuple[tuple[Province, tuple[Service, ...]], ...]   # neighbours, nearest first
     national: tuple[Service, ...]
     emergency: bool                             # the emergency list closes the page
+    reachable: tuple[Service, ...] = ()         # what a tile counts: can be called, or visited at an address
 
     @property
     def fallback(self) -> bool:
         return not self.local
+
+    @property
+    def offers_nothing(self) -> bool:
+        """Nothing on the page can be called or visited for this need, here, nearby or nationally."""
+        return not self.reachable and not self.nearest
+
+    @property
+    def where(self) -> Where | None:
+        """The plain sentence of where this help is usually found: on every page that offers
+        nothing, and first on every page of a need that says so (PEP)."""
+        w = self.category.where
+        return w if w and (w.first or self.offers_nothing) else None
 
 
 @dataclass(frozen=True)
@@ -319,8 +349,18 @@ class Content:
         # The emergency list closes a page with nothing local to call, unless it is already there
         # (the "emergency" need lists the same services as national ones).
         emergency = not local and not {s.id for s in self.emergency_services} <= {s.id for s in national}
+        uncallable = tuple(s for s in here if not s.callable)
+        reachable = local + tuple(s for s in uncallable if self.visitable(s)) + tuple(s for s in national if s.callable)
         return NeedPage(self.province(province), self.category(category), local,
-                        tuple(s for s in here if not s.callable), nearest, national, emergency)
+                        uncallable, nearest, national, emergency, reachable)
+
+    def visitable(self, service: Service) -> bool:
+        """Running, at an address we may show: a person can go there without calling first."""
+        return service.status == "active" and any(self.location(i).address for i in service.location_ids)
+
+    def need_pages(self):
+        """Every province × need page the model can answer, whether or not the site links it."""
+        return tuple(self.need_page(p.slug, c.slug) for p in self.provinces for c in self.needs)
 
     @property
     def emergency_services(self):

@@ -14,6 +14,9 @@ from . import model as m
 from .reader import Reader, dotted, line_of, text_of
 
 
+PEP_PREP = "pep-prep"
+
+
 @dataclass(frozen=True)
 class Ref:
     """A value that must name something defined elsewhere: an id (unique), a province, a category
@@ -138,6 +141,9 @@ def _service(f: _File, at, svc, org_id, draft, short_codes) -> m.Service:
     for ref_i, ref in enumerate(svc.get("locations", [])):
         f.ref("location", ref, at + ("locations", ref_i))
     provenance = _provenance(f, at + ("provenance",), svc["provenance"])
+    if PEP_PREP in svc["categories"] and not svc.get("gives"):
+        f.problem(at + ("categories",), f"a service under {PEP_PREP} says what it gives, each with the public source "
+                  "that says so (gives: {pep: \"…\", prep: \"…\"}): PEP is claimed only where a source says so")
     phones = tuple(_phone(f, at + ("phones", pi), ph, short_codes, provenance)
                    for pi, ph in enumerate(svc.get("phones", [])))
     schedules = []
@@ -154,7 +160,7 @@ def _service(f: _File, at, svc, org_id, draft, short_codes) -> m.Service:
         phones=phones, schedules=tuple(schedules), location_ids=tuple(svc.get("locations", [])),
         provenance=provenance, khmer_draft=draft, emergency_rank=svc.get("emergency_rank"),
         status=svc.get("status", "active"), alert=_alert(f, at + ("alert",), svc.get("alert")),
-        country=country)
+        country=country, gives=tuple(sorted((svc.get("gives") or {}).items())))
 
 
 def _phone(f: _File, at, ph, short_codes, provenance: m.Provenance) -> m.Phone:

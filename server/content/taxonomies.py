@@ -13,15 +13,18 @@ class Taxonomies:
     provinces: tuple[m.Province, ...]
     categories: tuple[m.Category, ...]
     short_codes: frozenset[tuple[str, str]]   # (region, number)
+    category_lines: dict = None               # categories.yaml's lines, for checks made on the whole model
 
 
 def read_taxonomies(r: Reader, root: Path, icons_dir=None) -> Taxonomies:
     short, _ = r.read(root / "short-codes.yaml", "short-codes.json")
+    categories, category_lines = _categories(r, root / "categories.yaml", icons_dir)
     return Taxonomies(
         provinces=tuple(_provinces(r, root / "provinces.yaml")),
-        categories=tuple(_categories(r, root / "categories.yaml", icons_dir)),
+        categories=tuple(categories),
         short_codes=frozenset((s.get("region", m.HOME_REGION), s["number"])
-                              for s in (short or {}).get("short_codes", [])))
+                              for s in (short or {}).get("short_codes", [])),
+        category_lines=category_lines)
 
 
 def _unique_slugs(r: Reader, path, lines, kind, items):
@@ -81,5 +84,14 @@ def _categories(r: Reader, path: Path, icons_dir):
     for i, c in enumerate(items):
         if icons_dir and not (Path(icons_dir) / f"{c['icon']}.svg").is_file():
             r.problem(path, line_of(lines, ("categories", i, "icon")), f"categories[{i}].icon: no icon file {c['icon']}.svg")
+        if c.get("where", {}).get("card") and not c["where"].get("first"):
+            r.problem(path, line_of(lines, ("categories", i, "where", "card")),
+                      f"categories[{i}].where.card: a card carries only what is said first (add first: true)")
     return [m.Category(c["slug"], text_of(c["name"]), c["icon"], c.get("need", True),
-                       tuple(c.get("spellings", ()))) for c in items]
+                       tuple(c.get("spellings", ())), _where(c.get("where"))) for c in items], lines
+
+
+def _where(w):
+    if not w:
+        return None
+    return m.Where(text_of(w["text"]), w["source"], bool(w.get("first")), text_of(w.get("card")))
