@@ -50,7 +50,8 @@ def test_the_shipped_content_is_valid():
         p.number for s in model.services for p in s.phones}
     # Thailand's (content-review.md §3): a Thai short code and a Thai number, dialled as there.
     assert {(p.number, p.tel, p.region) for s in model.services if s.country == "TH" for p in s.phones} == {
-        ("1300", "1300", "TH"), ("+66 2 957 5851", "+6629575851", "TH"), ("+66 2 957 5852", "+6629575852", "TH")}
+        ("1300", "1300", "TH"), ("+66 2 957 5851", "+6629575851", "TH"), ("+66 2 957 5852", "+6629575852", "TH"),
+        ("+66 53 282 504", "+6653282504", "TH")}
 
 
 def test_cli_check_passes_on_the_shipped_content(runner):

@@ -69,7 +69,7 @@ def test_sources_are_listed_at_the_end(client, articles, locale):
         html = client.get(f"/{locale}/guide/{a.slug}/").get_data(as_text=True)
         assert a.sources, a.slug
         sources = element(html, r'<ol class="sources">(.*?)</ol>')
-        items = re.findall(r"<li>(.*?)</li>", sources, re.S)
+        items = re.findall(r"<li[^>]*>(.*?)</li>", sources, re.S)
         assert [text(i) for i in items] == [title for title, _ in a.sources]
         for (title, url), item in zip(a.sources, items):
             if url:
