@@ -61,11 +61,12 @@ def card_for(model: Content, province: Province) -> Card:
         if not found:
             found = [s for p in pages for s in p.national if s.callable]
         # A service already on the card, or whose every number is, would only take space.
+        notes = tuple(c.where.card for c in map(model.category, slugs) if c.where and c.where.first and c.where.card)
+        # A note said first takes the place of one service: the card stays one A6 page.
         services = tuple(dict.fromkeys(s for s in found if s.id not in shown and
-                                       {p.number for p in s.public_phones} - dialled))[:PER_NEED]
+                                       {p.number for p in s.public_phones} - dialled))[:PER_NEED - len(notes)]
         shown.update(s.id for s in services)
         dialled.update(p.number for s in services for p in s.public_phones)
-        notes = tuple(c.where.card for c in map(model.category, slugs) if c.where and c.where.first and c.where.card)
         if services or notes:
             sections.append(Section(tuple(model.category(s) for s in slugs), nearest, services, notes))
     listed = list(emergency) + [s for sec in sections for s in sec.services]

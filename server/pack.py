@@ -22,10 +22,14 @@ from .assets import Asset, digest_of
 from .content.model import CAMBODIA
 
 PART_LIMIT = 256 * 1024
-# What a first visit saves, in stored (compressed) bytes of parts: the whole language while it fits,
-# else the national pages, the guide and the featured provinces, each other province on its own
-# when the reader opens it (issue 10: a first visit of at most 400 KB, static files included).
-FIRST_SAVE = 300 * 1024
+# What a first visit saves, in stored (compressed) bytes of parts and static files: the whole
+# language while it fits, else the national pages, the guide and the featured provinces, each other
+# province on its own when the reader opens it. Issue 10's budget is a first visit of at most 400 KB;
+# the page that starts the save, sw.js, /sw-pack.js and the manifest come on top (13.2 KB gzip in
+# Khmer at 16eac7b: home 5.1, sw.js 6.2, sw-pack.js 1.4, manifest 0.5).
+FIRST_VISIT = 400 * 1024
+HEADROOM = 14 * 1024
+FIRST_SAVE = FIRST_VISIT - HEADROOM
 
 
 def compressible(content_type: str) -> bool:
@@ -161,6 +165,8 @@ def build(model, files: Iterable[Asset], locales: Iterable[str], paths: Callable
     clock = content_day(model)
     first = tuple(first)
     pages, parts, later, firsts = {}, {}, {}, {}
+    files = tuple(files)
+    statics = sum(stored_size(f.content_type, f.body) for f in files)
     for locale in locales:
         wanted = sorted(set(paths(locale)))
         for path in wanted:
@@ -168,7 +174,7 @@ def build(model, files: Iterable[Asset], locales: Iterable[str], paths: Callable
                 pages[path] = Page(path, *render(path, clock))
         whole = tuple(split([pages[p] for p in wanted]))
         later[locale], firsts[locale] = {}, ()
-        if sum(p.stored for p in whole) <= first_save:
+        if sum(p.stored for p in whole) + statics <= first_save:
             parts[locale] = whole
             continue
         groups: dict[str | None, list[Page]] = {}

@@ -166,7 +166,7 @@ def test_links_inside_articles_lead_somewhere(client, articles):
             for href in links(a.body_html(locale)):
                 if href.startswith(("https:", "tel:", "sms:")):
                     continue
-                target = urljoin(f"/{locale}/guide/{a.slug}/", href)  # as the browser resolves it
+                target = urljoin(f"/{locale}/guide/{a.slug}/", href)   # as the browser resolves it
                 assert client.get(target).status_code == 200, (a.slug, href)
 
 
