@@ -2,16 +2,23 @@
 
 Everything a page shows is a view of one content model that is loaded and validated once, here,
 at start-up; invalid content stops the app instead of serving part of it.
-"""
-from flask import Flask
 
-from . import api, assets, cards, compress, critical, directory, errors, export, guide, i18n, icons, logs, offline, pages, public, qr, reports, safety, security, share
-from .content import load
-from .extensions import babel, cache
-from .paths import CATEGORY_ICONS, CONTENT_DIR, INSTANCE_DIR, KHMER_CATALOG, STATIC_DIR
+Importing this package imports no Flask: the blueprints and extensions are imported inside
+create_app (as Flask's tutorial app does), so the plain-Python core (server.content, server.pack,
+server.hsds, …) can be used without them (tests/test_core_without_flask.py).
+"""
 
 
 def create_app(test_config=None):
+    from flask import Flask
+
+    from . import (api, cards, compress, critical, directory, errors, export, guide, i18n, icons, logs, offline,
+                   pages, public, qr, rendering, reports, safety, security, share, static)
+    from .clock import Clock
+    from .content import load
+    from .extensions import babel, cache
+    from .paths import CATEGORY_ICONS, CONTENT_DIR, INSTANCE_DIR, KHMER_CATALOG, STATIC_DIR
+
     # Static files are served by server/assets.py at content-hashed URLs, not by Flask's folder.
     app = Flask(
         __name__,
@@ -20,8 +27,8 @@ def create_app(test_config=None):
     )
     app.config.from_mapping(
         CONTENT_DIR=CONTENT_DIR,
-        # One small process serves a province; rendered pages are pure functions of the content
-        # model, so an in-process cache is all they need.
+        # One small process serves a province; rendered pages are functions of the content model
+        # and the moment (server/rendering.py), so an in-process cache is all they need.
         CACHE_TYPE="SimpleCache",
         CACHE_DEFAULT_TIMEOUT=0,
         BABEL_DEFAULT_LOCALE="km",
@@ -36,6 +43,9 @@ def create_app(test_config=None):
         PUBLIC_URL=public.DEFAULT,
         # None accepts any Host header (pages do not depend on it); a deployment names its own.
         TRUSTED_HOSTS=None,
+        # The app's one clock (server/clock.py): None is the machine's; MITTA_CLOCK=2026-12-01T09:00+07:00
+        # pins a server started from the environment; tests give a callable (tests/conftest.py).
+        CLOCK=None,
     )
     if test_config is None:
         # MITTA_QUICK_EXIT_URL=…, MITTA_PUBLIC_URL=… (values are JSON where they parse as JSON).
@@ -44,12 +54,15 @@ def create_app(test_config=None):
         # As in Flask's tutorial: a test's app is what the test says, whatever the shell exports.
         app.config.update(test_config)
 
+    # Set once, here; nothing changes it (or the config) after start.
+    clock = app.extensions["clock"] = Clock(app.config["CLOCK"])
     # Invalid content raises ContentError here: the app refuses to start rather than serve part.
-    app.extensions["content"] = load(app.config["CONTENT_DIR"], icons_dir=CATEGORY_ICONS, catalog=KHMER_CATALOG)
+    app.extensions["content"] = load(app.config["CONTENT_DIR"], today=clock.today(), icons_dir=CATEGORY_ICONS, catalog=KHMER_CATALOG)
 
     public.init_app(app)
-    assets.init_app(app, STATIC_DIR)
+    static.init_app(app, STATIC_DIR)
     critical.init_app(app)
+    rendering.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     cache.init_app(app)
     i18n.init_app(app)

@@ -1,4 +1,5 @@
-"""Static files: one declared list, read once at start-up, served at content-hashed URLs.
+"""Static files: one declared list, read once at start-up, served at content-hashed URLs
+(server/static.py serves them; this module is plain Python, no Flask, as the pack needs it).
 
 Templates ask for `url_for('static', filename='css/app.css')` as Flask apps do; `url_defaults`
 turns that into `/static/css/app.<digest>.css`, and the offline pack saves the same declared
@@ -16,8 +17,6 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field
-
-from flask import Response, abort, request
 
 from . import compress
 
@@ -93,32 +92,3 @@ class Assets:
 
     def offline(self) -> list[Asset]:
         return [a for a in self.by_name.values() if a.offline]
-
-
-def respond(asset: Asset, cache_control: str = CACHE_CONTROL) -> Response:
-    """`asset` in the encoding the client accepts; immutable unless the URL is not its hashed one."""
-    coding = compress.wanted(asset.encoded)
-    response = Response(asset.encoded[coding] if coding else asset.body, content_type=asset.content_type)
-    response.headers["Cache-Control"] = cache_control
-    if asset.encoded:
-        response.vary.add("Accept-Encoding")
-    if coding:
-        response.headers["Content-Encoding"] = coding
-    # Each encoding is its own representation, with its own strong validator.
-    response.set_etag(f"{asset.digest}-{coding}" if coding else asset.digest)
-    return response.make_conditional(request)
-
-
-def init_app(app, static_dir):
-    assets = app.extensions["assets"] = Assets(static_dir)
-
-    def static(filename):
-        asset = assets.by_url.get("/static/" + filename)
-        return respond(asset) if asset else abort(404)
-
-    app.add_url_rule("/static/<path:filename>", endpoint="static", view_func=static)
-
-    @app.url_defaults
-    def hashed_name(endpoint, values):
-        if endpoint == "static" and "filename" in values:
-            values["filename"] = assets.url(values["filename"]).removeprefix("/static/")

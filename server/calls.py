@@ -1,7 +1,8 @@
 """The call sheet (`flask content due`) and recording a call (`flask content checked`).
 
 A view of the loaded model like every page; recording a call edits the organisation file in place
-(comments kept) and only if content/ still loads afterwards.
+(comments kept) and only if content/ still loads afterwards, through the content writer the
+importer uses too (server/content/writer.py).
 """
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from . import exchange
+from .content import writer
 from .content.model import STALE_AFTER_DAYS
-from .reports import KINDS
+from .report_store import KINDS
 
 
 @dataclass(frozen=True)
@@ -87,11 +88,11 @@ def record_call(model, content_dir, service_id, by, on: dt.date, phone=None, wor
     if (phone is None) != (works is None):
         raise CallError("--phone and --works/--dead go together")
     slug = model.organization(service.organization_id).slug
-    data = exchange.load_yaml(content_dir, slug)
+    data = writer.load_yaml(content_dir, slug)
     target = next(s for s in data["services"] if s["id"] == service_id)
     provenance = target["provenance"]
     provenance["checked_on"] = on
-    provenance["checked_by"] = exchange._quoted(f"phone call by {by}")
+    provenance["checked_by"] = writer.quoted(f"phone call by {by}")
     done = [f"{service.name.en}: checked on {on} by {by}"]
     if phone is not None:
         found = [p for p in target.get("phones", []) if p["id"] == phone or _digits(p["number"]) == _digits(phone)]
@@ -107,7 +108,7 @@ def record_call(model, content_dir, service_id, by, on: dt.date, phone=None, wor
                 del target["phones"]
             note = f"{entry['number']} removed: dead when called on {on} by {by}."
             old = provenance.get("maintainer_note")
-            provenance["maintainer_note"] = exchange._quoted(f"{old} {note}" if old else note)
+            provenance["maintainer_note"] = writer.quoted(f"{old} {note}" if old else note)
             done.append(f"{entry['number']} dead: removed (reason kept in maintainer_note)")
-    exchange.write_checked(content_dir, {slug: data}, icons_dir)
+    writer.write_checked(content_dir, {slug: data}, icons_dir)
     return done

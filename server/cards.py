@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, url_for
 
 from .content.model import Category, Content, Province, Service
-from .extensions import cache, content
+from .extensions import content
+from .rendering import page, page_cache
 from .sitemap import page_urls
 
 bp = Blueprint("cards", __name__, url_prefix="/<locale>")
@@ -77,11 +78,11 @@ def card_for(model: Content, province: Province) -> Card:
 
 
 @bp.route("/province/<slug>/card/")
-@cache.cached(key_prefix=lambda: "card:" + request.path)
+@page_cache("card")
 def card(slug):
     model = content()
     place = model.province(slug) or abort(404)
-    return render_template("card.html", card=card_for(model, place), copies=4)
+    return page("card.html", card=card_for(model, place), copies=4)
 
 
 @page_urls.register

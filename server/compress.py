@@ -10,7 +10,6 @@ import gzip
 from functools import lru_cache
 
 import brotli
-from flask import request
 
 COMPRESSIBLE = {
     "text/html", "text/css", "text/plain", "text/javascript", "application/javascript",
@@ -44,13 +43,17 @@ def encodings(body: bytes) -> dict[str, bytes]:
     return {coding: data for coding, data in found.items() if len(data) < len(body)}
 
 
-def wanted(available):
-    """The first of `available` (in CODINGS' order) the request accepts, or None: identity."""
-    accepted = request.accept_encodings
+def wanted(available, accepted):
+    """The first of `available` (in CODINGS' order) that `accepted` (a request's
+    accept_encodings) takes, or None: identity."""
     return next((c for c in CODINGS if c in available and accepted[c] > 0), None)
 
 
 def init_app(app):
+    # Flask only here: the encoding functions above are plain Python (server/assets.py, used by
+    # the pack, compresses with them).
+    from flask import request
+
     @app.after_request
     def compress(response):
         if request.method not in ("GET", "HEAD") or response.status_code in (204, 206, 304):
@@ -68,7 +71,7 @@ def init_app(app):
         if response.mimetype not in COMPRESSIBLE or "Content-Encoding" in response.headers:
             return response
         response.vary.add("Accept-Encoding")
-        coding = wanted(CODINGS)
+        coding = wanted(CODINGS, request.accept_encodings)
         if coding is None:
             return response
         response.direct_passthrough = False

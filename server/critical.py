@@ -18,14 +18,10 @@ from dataclasses import dataclass
 
 import rcssmin
 import rjsmin
-from flask import has_request_context, request
 from markupsafe import Markup
 
 STYLE = "css/critical.css"
 SCRIPT = "js/quick-exit.js"
-# Set in the WSGI environ by the offline pack's renderer only; no HTTP request can set a key
-# with a dot (headers arrive as HTTP_*), so a page's bytes still depend on its route alone.
-SAVED_COPY = "mitta.saved_copy"
 
 
 @dataclass(frozen=True)
@@ -47,16 +43,8 @@ class Critical:
     script: Inline
 
 
-def saved_copy() -> bool:
-    return has_request_context() and bool(request.environ.get(SAVED_COPY))
-
-
 def init_app(app):
     files = app.extensions["assets"].by_name
-    critical = app.extensions["critical"] = Critical(
+    app.extensions["critical"] = Critical(
         style=inline(rcssmin.cssmin(files[STYLE].body.decode("utf-8")), "style"),
         script=inline(rjsmin.jsmin(files[SCRIPT].body.decode("utf-8")), "script"))
-
-    @app.context_processor
-    def first_paint():
-        return {"critical": critical, "saved_copy": saved_copy()}

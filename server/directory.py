@@ -1,38 +1,19 @@
 """The referral directory: emergency numbers, provinces, categories, services, search."""
 from __future__ import annotations
 
-import datetime as dt
-
-from flask import Blueprint, abort, current_app, g, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, g, jsonify, request, url_for
 from flask_babel import gettext as _
 
 from .content.model import CAMBODIA, country_name
 from .extensions import cache, content
+from .rendering import page, page_cache
 from .search import MAX_QUERY, VARIANTS, build_shards, search as run_search
 from .sitemap import page_urls
 
 bp = Blueprint("directory", __name__, url_prefix="/<locale>")
 
 
-def now() -> dt.datetime:
-    """The clock, pinned by config CLOCK in tests: a function, or an ISO date-time such as
-    MITTA_CLOCK=2026-12-01T09:00+07:00 for a server started from the environment."""
-    clock = current_app.config.get("CLOCK")
-    if isinstance(clock, str):
-        return dt.datetime.fromisoformat(clock)
-    return clock() if clock else dt.datetime.now(dt.timezone.utc)
-
-
-def today() -> dt.date:
-    return now().astimezone(CAMBODIA).date()
-
-
-def page_cache(view):
-    # Open-now and the "may be out of date" badge depend on the clock, so rendered directory
-    # pages are kept for a minute only; the phone recomputes both anyway (static/js/directory.js).
-    return cache.cached(timeout=60, key_prefix=lambda: "dir:" + request.path)(view)
-
-
+@bp.app_template_filter("phone_country")
 def phone_country(phone) -> str | None:
     """What a number of another country says beside it, on pages and in share texts alike: a short
     code works only inside that country; a full number is shown in its international form."""
@@ -44,47 +25,41 @@ def phone_country(phone) -> str | None:
     return _("In %(country)s", country=name)
 
 
-@bp.app_context_processor
-def directory_helpers():
-    return {"now": now, "today": today, "model": content, "country_name": country_name,
-            "phone_country": phone_country}
-
-
 @bp.route("/emergency/")
-@page_cache
+@page_cache("dir", timely=True)
 def emergency():
     # In the order the content gives (emergency_rank): the safest calls first, the police last,
     # because calling the police can itself be a risk.
-    return render_template("directory/emergency.html", services=content().emergency_services)
+    return page("directory/emergency.html", services=content().emergency_services)
 
 
 @bp.route("/province/<slug>/")
-@page_cache
+@page_cache("dir", timely=True)
 def province(slug):
     model = content()
     place = model.province(slug) or abort(404)
     if model.has_local(place.slug):
-        return render_template("directory/province.html", province=place, has_local=True,
-                               pages=[model.need_page(place.slug, c.slug) for c in model.needs],
-                               listings=model.listings_in(place.slug))
-    return render_template("directory/province.html", province=place, has_local=False,
-                           nearby=[model.province(n) for n in place.neighbours if model.has_local(n)],
-                           services=[s for s in model.services_in(place.slug) if s.national])
+        return page("directory/province.html", province=place, has_local=True,
+                    pages=[model.need_page(place.slug, c.slug) for c in model.needs],
+                    listings=model.listings_in(place.slug))
+    return page("directory/province.html", province=place, has_local=False,
+                nearby=[model.province(n) for n in place.neighbours if model.has_local(n)],
+                services=[s for s in model.services_in(place.slug) if s.national])
 
 
 @bp.route("/province/<slug>/<category>/")
-@page_cache
+@page_cache("dir", timely=True)
 def province_category(slug, category):
     model = content()
     place = model.province(slug) or abort(404)
     cat = model.category(category) or abort(404)
     if not cat.need:
         abort(404)  # a listing (government offices) is shown on the province page, never as a need
-    return render_template("directory/list.html", page=model.need_page(place.slug, cat.slug))
+    return page("directory/list.html", page=model.need_page(place.slug, cat.slug))
 
 
 @bp.route("/abroad/<country>/")
-@page_cache
+@page_cache("dir", timely=True)
 def abroad(country):
     """For people in another country (many workers migrate to Thailand): its services, whose
     numbers are that country's. Lower case in the URL, like every other path."""
@@ -92,11 +67,11 @@ def abroad(country):
     code = country.upper()
     if country != code.lower() or code not in model.countries:
         abort(404)
-    return render_template("directory/abroad.html", country=code, services=model.services_abroad(code))
+    return page("directory/abroad.html", country=code, services=model.services_abroad(code))
 
 
 @bp.route("/category/<category>/")
-@page_cache
+@page_cache("dir", timely=True)
 def category(category):
     """Without JavaScript, a category first asks where the reader is."""
     model = content()
@@ -104,17 +79,17 @@ def category(category):
     if not cat.need:
         abort(404)
     national = [s for s in model.listed_services if s.national and model.answers_need(s, cat.slug)]
-    return render_template("directory/category.html", category=cat, national=national)
+    return page("directory/category.html", category=cat, national=national)
 
 
 @bp.route("/service/<service_id>/")
-@page_cache
+@page_cache("dir", timely=True)
 def service(service_id):
     model = content()
     svc = model.service(service_id.lower()) or abort(404)
     org = model.organization(svc.organization_id)
     locations = [model.location(i) for i in svc.location_ids]
-    return render_template("directory/service.html", service=svc, org=org, locations=locations)
+    return page("directory/service.html", service=svc, org=org, locations=locations)
 
 
 def _shards(locale):
@@ -152,7 +127,7 @@ def search():
     if len(query) > MAX_QUERY:
         abort(414)
     results = run_search(_index(g.locale), query) if query.strip() else []
-    return render_template("directory/search.html", query=query, results=results, variants=VARIANTS,
+    return page("directory/search.html", query=query, results=results, variants=VARIANTS,
                            index_urls=index_urls(g.locale))
 
 
@@ -199,6 +174,12 @@ def day_name(code):
     from babel.dates import get_day_names
     from flask_babel import get_locale
     return get_day_names("abbreviated", locale=get_locale())[DAY_INDEX[code]]
+
+
+@bp.app_template_filter("country_name")
+def country_name_filter(code):
+    """A country's name in the page's language."""
+    return country_name(code)(g.locale)
 
 
 @bp.app_template_filter("language_name")

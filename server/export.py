@@ -6,9 +6,11 @@ One direction of flow, as for the offline pack: the loaded app and its pack go i
 out. The URLs come from the lists that already exist (the pack's pages of every language and
 the files saved with them, its parts and worker, the declared static files, the API's documents
 from the model); nothing is found by reading rendered pages. Each file is what this app answers
-for its URL, through the whole app (`test_client`), with the clock pinned to the pack's clock, as
-the pack itself is rendered: a page on the static host is byte for byte the page the phone saves,
-and the same content exports to the same bytes.
+for its URL, through the whole app (server/rendering.py's `render`, headers included), at the
+pack's clock, so the same content exports to the same bytes. A page on the static host has the
+same content and links as the copy the phone saves, with a different <head>: the export's page
+inlines the critical CSS and script as every online page does, the saved copy links them
+(server/critical.py).
 
 Beside the site: `.br` and `.gz` siblings of every text file (the bytes server/compress.py would
 send), and three server configurations that set the same headers as the Flask server, generated
@@ -20,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 import shutil
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from . import assets, compress, offline, security
-from .extensions import cache
+from .rendering import render
 from .i18n import DEFAULT, LOCALES
 
 # Headers that differ by path, beside security.py's for every answer. Flask decides them in
@@ -106,40 +107,26 @@ def collect(app) -> list[File]:
     """Every file of the site, as this app answers it at the pack's clock."""
     with app.app_context():
         pack = offline.pack()
-    client = app.test_client()
-    base = app.config["PUBLIC_URL"]  # a Host that TRUSTED_HOSTS accepts; no page depends on it
 
     def get(url):
-        # A fresh app context for each request, as offline.render does: `g` (the locale, Babel's
-        # cached catalog) must not carry over from one page to the next, even when the caller
-        # (the CLI) already has a context pushed.
-        with app.app_context():
-            return client.get(url, base_url=base)
+        # The page as a visitor's browser gets it online (not the saved copy), at the pack's clock.
+        return render(app, url, at=pack.clock)
 
-    unpinned = app.config.get("CLOCK")
-    with app.app_context():
-        cache.clear()
-    app.config["CLOCK"] = lambda: pack.clock
     files = []
-    try:
-        for url in urls(app, pack):
-            response = get(url)
-            body = response.get_data()
-            if url in LISTS and json.loads(body)["total_pages"] > 1:
-                continue  # its next pages would need `?page=`
-            files.append(File(url, file_path(url, response.content_type), response.content_type, body))
-            check_headers(url, response.headers)
-        # The "not found" pages, as Flask answers a missing page under each prefix.
-        for prefix, path in NOT_FOUND.items():
-            response = get(prefix + ("v1/no-such-thing" if prefix == "/api/" else "no-such-page/"))
-            assert response.status_code == 404, (prefix, response.status_code)
-            files.append(File(path, path.lstrip("/"), response.content_type, response.get_data(), 404))
-        default = next(f for f in files if f.url == NOT_FOUND[f"/{DEFAULT}/"])
-        files.append(File("/404.html", "404.html", default.content_type, default.body, 404))
-    finally:
-        app.config["CLOCK"] = unpinned
-        with app.app_context():
-            cache.clear()
+    for url in urls(app, pack):
+        response = get(url)
+        body = response.get_data()
+        if url in LISTS and json.loads(body)["total_pages"] > 1:
+            continue  # its next pages would need `?page=`
+        files.append(File(url, file_path(url, response.content_type), response.content_type, body))
+        check_headers(url, response.headers)
+    # The "not found" pages, as Flask answers a missing page under each prefix.
+    for prefix, path in NOT_FOUND.items():
+        response = get(prefix + ("v1/no-such-thing" if prefix == "/api/" else "no-such-page/"))
+        assert response.status_code == 404, (prefix, response.status_code)
+        files.append(File(path, path.lstrip("/"), response.content_type, response.get_data(), 404))
+    default = next(f for f in files if f.url == NOT_FOUND[f"/{DEFAULT}/"])
+    files.append(File("/404.html", "404.html", default.content_type, default.body, 404))
     return files
 
 
@@ -188,13 +175,7 @@ def write_file(target: Path, body: bytes):
 
 
 def export(app, out, listen="80") -> dict:
-    access = logging.getLogger("mitta.access")
-    access.disabled = True  # 700 requests nobody made: not access lines
-    try:
-        files = collect(app)
-    finally:
-        access.disabled = False
-    return write(files, Path(out), secure_headers(app), listen)
+    return write(collect(app), Path(out), secure_headers(app), listen)
 
 
 # ---------------------------------------------------------------- server configurations

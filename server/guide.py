@@ -4,30 +4,30 @@ Articles are rendered and sanitised when the content is loaded (server/content/a
 views only choose the language. Each article links to its directory categories; static/js/guide.js
 points those links at the reader's own province when the phone remembers one.
 """
-from flask import Blueprint, abort, g, render_template, url_for
+from flask import Blueprint, abort, g, url_for
 
 from .content.model import NEEDS
 from .extensions import content
-from .pages import page_cache
+from .rendering import page, page_cache
 from .sitemap import page_urls
 
 bp = Blueprint("guide", __name__, url_prefix="/<locale>/guide")
 
 
 @bp.route("/")
-@page_cache
+@page_cache("page")
 def index():
     articles = content().articles
     groups = [(need, [a for a in articles if a.need == need]) for need in NEEDS]
-    return render_template("guide_index.html", groups=[(n, found) for n, found in groups if found])
+    return page("guide_index.html", groups=[(n, found) for n, found in groups if found])
 
 
 @bp.route("/<slug>/")
-@page_cache
+@page_cache("page")
 def article(slug):
     model = content()
     found = model.article(slug) or abort(404)
-    return render_template("guide_article.html", article=found,
+    return page("guide_article.html", article=found,
                            help_links=help_links(found, model, set(page_urls(g.locale))))
 
 

@@ -9,6 +9,8 @@ import time
 
 from flask import g, request
 
+from .rendering import rendering
+
 log = logging.getLogger("mitta.access")
 
 
@@ -33,6 +35,8 @@ def init_app(app):
 
     @app.after_request
     def write_access_line(response):
+        if rendering():
+            return response  # the pack's and the export's renders: no request anybody made
         elapsed = max(0.0, (time.perf_counter() - g.get("started", time.perf_counter())) * 1000)
         # request.path never includes the query string.
         log.info("%s %s %s %sB %.0fms", clean(request.method, 20), clean(request.path), response.status_code,

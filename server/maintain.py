@@ -1,9 +1,11 @@
 """Maintainers' commands on content/: `flask content export`, `import`, `due`, `checked`.
 
-Like `flask content check` they need no running app: they read content/ (or --dir) themselves.
+Like `flask content check` they need no running app: they read content/ (or --dir) themselves,
+and the problem reports through their storage (server/report_store.py), not the web part. "Today"
+is the app's clock as a server started from the environment has it (MITTA_CLOCK, else the real
+day in Cambodia: server/clock.py). Plain click, no Flask: they run where the web app cannot start.
 """
 import csv
-import datetime as dt
 import io
 import os
 import sys
@@ -11,9 +13,9 @@ from pathlib import Path
 
 import click
 
-from . import calls, exchange
+from . import calls, exchange, report_store
+from .clock import Clock
 from .content import ContentError, load
-from .content.model import CAMBODIA
 from .paths import CATEGORY_ICONS, CONTENT_DIR
 
 dir_option = click.option(
@@ -23,7 +25,7 @@ dir_option = click.option(
 
 def _model(directory):
     try:
-        return load(directory, icons_dir=CATEGORY_ICONS)
+        return load(directory, today=Clock.from_environment().today(), icons_dir=CATEGORY_ICONS)
     except ContentError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
@@ -66,19 +68,21 @@ def import_(source, do_apply, directory):
         click.echo(line)
     counts = {a: sum(c.action == a for c in changes) for a in ("added", "changed", "removed")}
     click.echo(", ".join(f"{n} {a}" for a, n in counts.items()))
-    blocking = incoming.blockers + exchange.check_applies(changes, incoming, model, directory, CATEGORY_ICONS)
-    if blocking:
-        click.echo("Cannot be applied until these are fixed in the input (Mitta's own rules):", err=True)
-        for problem in blocking:
-            click.echo("  " + problem, err=True)
-        if do_apply:
-            click.echo("Nothing was changed.", err=True)
-            sys.exit(1)
-        return
-    if not do_apply:
-        click.echo("Nothing was written: run again with --apply to write these changes.")
-        return
-    written = exchange.apply(changes, incoming, model, directory, CATEGORY_ICONS)
+    # One copy of content/, loaded once, both to show what would stop an apply and to apply.
+    with exchange.trial(changes, incoming, model, directory, CATEGORY_ICONS) as trial:
+        blocking = incoming.blockers + trial.problems
+        if blocking:
+            click.echo("Cannot be applied until these are fixed in the input (Mitta's own rules):", err=True)
+            for problem in blocking:
+                click.echo("  " + problem, err=True)
+            if do_apply:
+                click.echo("Nothing was changed.", err=True)
+                sys.exit(1)
+            return
+        if not do_apply:
+            click.echo("Nothing was written: run again with --apply to write these changes.")
+            return
+        written = trial.write()
     click.echo(f"Written: {', '.join(str(p) for p in written)}. Check them with git diff, then commit.")
 
 
@@ -90,7 +94,7 @@ def due(as_csv, today, directory):
     """The call sheet: services never checked, checked over 180 days ago, with a doubtful number
     or an open problem report, each with its numbers and what to ask."""
     model = _model(directory)
-    day = today.date() if today else dt.datetime.now(CAMBODIA).date()
+    day = today.date() if today else Clock.from_environment().today()
     sheet = calls.due(model, day, open_reports())
     if as_csv:
         out = io.StringIO(newline="")
@@ -113,8 +117,7 @@ def due(as_csv, today, directory):
 
 def open_reports():
     """{service id: [Report]} of open problem reports ({} before the first report arrives)."""
-    from . import reports
-    return reports.open_by_service()
+    return report_store.open_by_service()
 
 
 @click.command("checked")
@@ -128,7 +131,7 @@ def checked(service_id, by, on, phone, works, directory):
     """Record a call: the service is checked on DATE by NAME; --phone N --works confirms the
     number, --dead deletes it (the reason goes into the maintainers' note)."""
     model = _model(directory)
-    day = on.date() if on else dt.datetime.now(CAMBODIA).date()
+    day = on.date() if on else Clock.from_environment().today()
     try:
         for line in calls.record_call(model, directory, service_id, by, day, phone, works, CATEGORY_ICONS):
             click.echo(line)

@@ -3,11 +3,9 @@ the manifest, the offline page and the words static/js/offline.js shows.
 
 The pack itself is built by server/pack.py from the loaded model and the declared static files
 (server/assets.py); this module only gives it a way to render a path and serves the result.
-Pages are rendered by this app's own views, each in a request context of its own, with the clock
-pinned (config CLOCK) to the content's newest check date for as long as the build lasts, and the
-page cache emptied before and after, so no page rendered at the pinned time is ever served online
-and no page rendered at the real time gets into the pack. `serve.py` builds the pack before the
-first request, so no visitor is answered while the clock is pinned.
+Pages are rendered by this app's own views through server/rendering.py's one `render()`, as the
+saved copy and at the content's newest check date: explicit inputs, past the page cache, so the
+pack may be built while visitors are answered and neither sees the other's pages.
 
 The service worker (service_worker/sw.js, served as it is) imports its configuration from
 /sw-pack.js, generated from the pack. Both are fresh for an hour in the phone's HTTP cache and
@@ -23,11 +21,12 @@ import time
 from pathlib import Path
 
 from babel.dates import get_date_format, get_month_names
-from flask import Blueprint, Response, abort, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, g, jsonify, redirect, request, url_for
 from flask_babel import force_locale, gettext as _
 
-from . import critical, pack as packing
-from .extensions import cache, content
+from . import pack as packing, rendering
+from .extensions import content
+from .rendering import page
 from .i18n import LOCALES, negotiate
 from .manifest import manifest_data
 from .paths import SERVICE_WORKER_DIR
@@ -60,42 +59,25 @@ def _app_files(locale):
 
 # ---------------------------------------------------------------- building the pack
 
-def render(app, path, clock):
-    """(content type, body) of `path`, through this app's own view for it. A fresh app context
-    too: `g` (the locale, Babel's cached catalog) belongs to an app context, not a request.
-    A saved copy links the critical CSS and script it also saves instead of inlining them
-    (server/critical.py): inlined, they would be stored once per page."""
-    with app.app_context(), app.test_request_context(path, environ_overrides={critical.SAVED_COPY: True}):
-        rv = app.preprocess_request()
-        response = app.make_response(rv if rv is not None else app.dispatch_request())
-        if response.status_code != 200:
-            raise RuntimeError(f"offline pack: {path} answered {response.status_code}")
-        return response.content_type, response.get_data()
-
-
 def build(app) -> packing.Pack:
+    """Every saved path rendered as the saved copy (server/rendering.py) at the pack's clock:
+    the content's newest check day (pack.content_day), so the same content packs to the same bytes."""
     model = app.extensions["content"]
-    assets = app.extensions["assets"]
-    clock = packing.content_day(model)
-    files = assets.offline()
-    unpinned = app.config.get("CLOCK")
-    with app.app_context():
-        cache.clear()
-    app.config["CLOCK"] = lambda: clock
+
     def paths(locale):
         with app.app_context(), app.test_request_context():
             return list(page_urls(locale)) + offline_files(locale)
 
-    try:
-        return packing.build(model, files, LOCALES, paths=paths,
-                             render=lambda path, _clock: render(app, path, _clock),
-                             worker_source=SW_SOURCE.read_text(encoding="utf-8"),
-                             province=lambda path: province_of(model, path),
-                             first=[p.slug for p in model.featured_provinces])
-    finally:
-        app.config["CLOCK"] = unpinned
-        with app.app_context():
-            cache.clear()
+    def render(path, clock):
+        response = rendering.render(app, path, at=clock, saved_copy=True)
+        if response.status_code != 200:
+            raise RuntimeError(f"offline pack: {path} answered {response.status_code}")
+        return response.content_type, response.get_data()
+
+    return packing.build(model, app.extensions["assets"].offline(), LOCALES, paths=paths, render=render,
+                         worker_source=SW_SOURCE.read_text(encoding="utf-8"),
+                         province=lambda path: province_of(model, path),
+                         first=[p.slug for p in model.featured_provinces])
 
 
 def province_of(model, path):
@@ -167,7 +149,7 @@ def part(digest):
 @bp.route("/favicon.ico")
 def favicon():
     """Browsers ask for /favicon.ico where a page names no icon (a JSON file opened as a page)."""
-    from .assets import respond
+    from .static import respond
     # Not a hashed URL: it may change, so not immutable.
     return respond(current_app.extensions["assets"].by_name["icons/favicon.ico"], f"max-age={CHECK_EVERY}")
 
@@ -192,7 +174,7 @@ def manifest(lang):
 @bp.route("/<locale>/offline/")
 def offline_page():
     """What a phone shows for a page it has not saved while there is no connection."""
-    return render_template("offline.html", sections=sections(g.locale))
+    return page("offline.html", sections=sections(g.locale))
 
 
 def sections(locale):

@@ -7,6 +7,7 @@ fails the Schemathesis run in `make test`. The parameters that name something in
 from __future__ import annotations
 
 from . import hsds
+from .content import rules
 from .security import MAX_PATH_BYTES, MAX_QUERY_BYTES
 
 URL = "/api/v1/openapi.json"
@@ -14,7 +15,7 @@ PROFILE = URL  # our HSDS profile is HSDS 3.1 plus the x_ extensions this docume
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
 
-UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+UUID_PATTERN = rules.UUID_PATTERN   # the ids content/ may hold, so the only ones a path can name
 S = {"type": "string"}
 UUID = {"type": "string", "format": "uuid"}
 DATE = {"type": "string", "format": "date"}
@@ -41,7 +42,7 @@ def texts(*names):
 
 
 SERVICE_LIST = dict(
-    id=UUID, organization_id=UUID, status={"enum": ["active", "inactive", "defunct", "temporarily closed"]},
+    id=UUID, organization_id=UUID, status={"enum": list(rules.STATUSES)},
     assured_date=DATE, last_modified={"type": "string", "format": "date-time"},
     x_free=BOOL, x_source=S, x_checked_by=S, x_alert_from=DATE, x_alert_until=DATE,
     **texts("name", "description", "fees_description", "eligibility_description", "x_summary",
@@ -68,7 +69,7 @@ SCHEMAS = {
                     longitude=NUM, x_province=S, addresses=array(ref("Address"))),
     "Phone": obj(["id", "number"], id=UUID, service_id=UUID, number=S, type={"const": "voice"},
                  description=S, x_available=S, x_sms=BOOL,
-                 x_country=S, x_confidence={"enum": ["confirmed", "plausible"]}, x_source=S),
+                 x_country=S, x_confidence={"enum": list(rules.SHOWN_CONFIDENCES)}, x_source=S),
     "Schedule": obj(["id", "freq", "byday", "opens_at", "closes_at"], id=UUID, service_id=UUID,
                     freq={"const": "WEEKLY"}, byday=S, opens_at=S, closes_at=S, timezone=NUM),
     "ServiceArea": obj(["id", "name"], id=UUID, service_id=UUID, name=S, x_province=S, x_country=S),

@@ -1,29 +1,24 @@
 """General pages: home, about, privacy."""
-from flask import Blueprint, render_template, request
+from flask import Blueprint
 
-from .extensions import cache
+from .rendering import page, page_cache
 
 bp = Blueprint("pages", __name__, url_prefix="/<locale>")
 
 
-def page_cache(view):
-    # Pages depend only on the path (locale included) and the content loaded at start-up.
-    return cache.cached(key_prefix=lambda: "page:" + request.path)(view)
-
-
 @bp.route("/")
-@page_cache
+@page_cache("page", timely=True)  # its emergency list shows dated alerts
 def home():
-    return render_template("home.html")
+    return page("home.html")
 
 
 @bp.route("/about/")
-@page_cache
+@page_cache("page")
 def about():
-    return render_template("about.html")
+    return page("about.html")
 
 
 @bp.route("/privacy/")
-@page_cache
+@page_cache("page")
 def privacy():
-    return render_template("privacy.html")
+    return page("privacy.html")

@@ -1,163 +1,41 @@
-"""Problem reports: "Report a problem with this listing" on every service page, kept for the
-maintainers' call sheet (`flask content due`) and `flask reports list|close|purge`.
+"""Problem reports, the web part: "Report a problem with this listing" on every service page, its
+flood limits, and `flask reports list|close|purge`. What is kept, and how, is
+server/report_store.py (plain Python), which the maintainers' call sheet reads too.
 
-A report keeps the service, what is wrong (one of KINDS), the optional text and the Cambodian day
-it arrived: no time of day, no address, no cookie, nothing about the phone. Flood limits live in
-this process's memory only, keyed by a keyed hash of the address with a key that is never written
-anywhere, so not even a hash of an address reaches the disk. Closed reports are deleted
-RETENTION_DAYS after they were closed, on start and on every write.
-
-SQLite (stdlib) in WAL mode with synchronous=FULL: every write is one transaction, so a report is
-either wholly there or not at all, whatever happens to the process mid-write.
+Flood limits live in this process's memory only, keyed by a keyed hash of the address with a key
+that is never written anywhere, so not even a hash of an address reaches the disk. They count on
+the app's one clock (server/clock.py), as the day a report is stamped with does.
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
 import os
-import sqlite3
 import threading
 import time
-from collections import namedtuple
-from contextlib import closing
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 import click
-from flask import Blueprint, current_app, has_app_context, render_template, request
+from flask import Blueprint, current_app, request
 from flask.cli import AppGroup
 
 from .extensions import content
-from .paths import INSTANCE_DIR
+from .security import same_origin
+from .rendering import clock, page
+from .report_store import (DB_NAME, KINDS, MAX_TEXT_BYTES, RETENTION_DAYS, Full, Report, add, all_reports,  # noqa: F401
+                           close, open_by_service, purge)
 
 bp = Blueprint("reports", __name__, url_prefix="/<locale>")
 
-# What a person can say is wrong, and how the call sheet words it.
-KINDS = {
-    "number": "number doesn't work",
-    "closed": "closed",
-    "moved": "moved",
-    "other": "other",
-}
-MAX_TEXT_BYTES = 2048
-RETENTION_DAYS = 90
-# A slow flood over weeks must not fill the disk: past this many open reports, new ones wait.
-MAX_OPEN = 5000
 # (burst, seconds per new token): a person sends a few at once (a queue emptied when the phone
 # comes back online); the whole server takes a steady trickle.
 LIMITS = {"client": (10, 60.0), "all": (120, 5.0)}
 
-DB_NAME = "reports.sqlite3"
-
-Report = namedtuple("Report", "id service_id kind text day status closed_on")
-
-SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS reports (
-    id        INTEGER PRIMARY KEY,
-    service_id TEXT NOT NULL,
-    kind      TEXT NOT NULL CHECK (kind IN ({", ".join(repr(k) for k in KINDS)})),
-    text      TEXT NOT NULL DEFAULT '' CHECK (length(CAST(text AS BLOB)) <= {MAX_TEXT_BYTES}),
-    day       TEXT NOT NULL,
-    status    TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
-    closed_on TEXT
-);
-CREATE INDEX IF NOT EXISTS reports_status ON reports (status, closed_on);
-"""
-
-
-# ---------------------------------------------------------------- the database
 
 def db_path(app=None) -> str:
-    """MITTA_DB (config DB), else reports.sqlite3 in the instance folder. Works without an app
-    too (for `flask content due`), from the same environment variable and folder."""
-    if app is None and has_app_context():
-        app = current_app
-    if app is not None:
-        return str(app.config.get("DB") or os.path.join(app.instance_path, DB_NAME))
-    return os.environ.get("MITTA_DB") or os.path.join(INSTANCE_DIR, DB_NAME)
-
-
-def connect(path: str, create: bool = True) -> sqlite3.Connection | None:
-    """A connection with the schema in place; None when the file does not exist and `create` is
-    false (reading must not leave an empty database behind)."""
-    if not create and not os.path.exists(path):
-        return None
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    db = sqlite3.connect(path, timeout=10, isolation_level=None)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=FULL")
-    db.execute("PRAGMA busy_timeout=10000")
-    db.executescript(SCHEMA)
-    return db
-
-
-class _Transaction:
-    """`with transaction(db):` BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error."""
-
-    def __init__(self, db):
-        self.db = db
-
-    def __enter__(self):
-        self.db.execute("BEGIN IMMEDIATE")
-        return self.db
-
-    def __exit__(self, kind, value, tb):
-        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
-
-
-def _purge(db, today: dt.date) -> int:
-    cutoff = (today - dt.timedelta(days=RETENTION_DAYS)).isoformat()
-    return db.execute("DELETE FROM reports WHERE status = 'closed' AND closed_on <= ?", (cutoff,)).rowcount
-
-
-class Full(Exception):
-    """Too many open reports are waiting: a flood, or nobody is reading them."""
-
-
-def add(path, service_id, kind, text, today: dt.date) -> int:
-    with closing(connect(path)) as db, _Transaction(db):
-        _purge(db, today)
-        (waiting,) = db.execute("SELECT count(*) FROM reports WHERE status = 'open'").fetchone()
-        if waiting >= MAX_OPEN:
-            raise Full()
-        return db.execute("INSERT INTO reports (service_id, kind, text, day) VALUES (?, ?, ?, ?)",
-                          (service_id, kind, text, today.isoformat())).lastrowid
-
-
-def all_reports(path, status=None) -> list[Report]:
-    db = connect(path, create=False)
-    if db is None:
-        return []
-    with closing(db):
-        where, args = ("WHERE status = ?", (status,)) if status else ("", ())
-        rows = db.execute(f"SELECT id, service_id, kind, text, day, status, closed_on FROM reports {where} "
-                          "ORDER BY id", args).fetchall()
-    return [Report(*row) for row in rows]
-
-
-def close(path, report_id: int, today: dt.date) -> bool:
-    db = connect(path, create=False)
-    if db is None:
-        return False
-    with closing(db), _Transaction(db):
-        return db.execute("UPDATE reports SET status = 'closed', closed_on = ? WHERE id = ? AND status = 'open'",
-                          (today.isoformat(), report_id)).rowcount == 1
-
-
-def purge(path, today: dt.date) -> int:
-    db = connect(path, create=False)
-    if db is None:
-        return 0
-    with closing(db), _Transaction(db):
-        return _purge(db, today)
-
-
-def open_by_service(path=None) -> dict[str, list[Report]]:
-    """{service id: [open Report, oldest first]} for the call sheet; {} when there is no database."""
-    found = {}
-    for report in all_reports(path or db_path(), "open"):
-        found.setdefault(report.service_id, []).append(report)
-    return found
+    """MITTA_DB (config DB), else reports.sqlite3 in the app's instance folder."""
+    app = app or current_app
+    return str(app.config.get("DB") or os.path.join(app.instance_path, DB_NAME))
 
 
 # ---------------------------------------------------------------- flood limits, in memory only
@@ -170,6 +48,7 @@ class Limiter:
     MAX_CLIENTS = 10_000
 
     def __init__(self, limits=None, clock=time.monotonic):
+        # `clock`: seconds; the app gives its one clock's (server/clock.py).
         self.limits = {**LIMITS, **(limits or {})}
         self.clock = clock
         self.secret = os.urandom(32)
@@ -178,7 +57,8 @@ class Limiter:
 
     def _take(self, key, burst, every, now):
         tokens, then = self.buckets.get(key, (burst, now))
-        tokens = min(burst, tokens + (now - then) / every)
+        # max(0, …): a wall clock set back must not take tokens away.
+        tokens = min(burst, tokens + max(0.0, now - then) / every)
         if tokens < 1:
             self.buckets[key] = (tokens, now)
             return False
@@ -205,16 +85,6 @@ class Limiter:
 
 
 # ---------------------------------------------------------------- the form's POST
-
-def _same_origin():
-    """Like the remove-from-phone POST: another site may not send reports in a visitor's name.
-    Browsers send Sec-Fetch-Site; older ones an Origin ("null" under our no-referrer policy)."""
-    site = request.headers.get("Sec-Fetch-Site")
-    if site is not None:
-        return site in ("same-origin", "none")
-    origin = request.headers.get("Origin")
-    return origin in (None, "null") or urlsplit(origin).netloc == request.host
-
 
 class Refused(Exception):
     def __init__(self, code, problem):
@@ -248,11 +118,9 @@ def _fields():
 
 @bp.route("/service/<service_id>/report/", methods=["POST"])
 def report(service_id):
-    from .directory import today  # the app's clock (config CLOCK), shared with the pages
-
     service = content().service(service_id.lower())
     try:
-        if not _same_origin():
+        if not same_origin():
             raise Refused(403, "origin")
         if service is None:
             raise Refused(404, "service")
@@ -260,7 +128,7 @@ def report(service_id):
         if not current_app.extensions["report_limits"].allow(request.remote_addr or ""):
             raise Refused(429, "busy")
         try:
-            add(db_path(), service.id, kind, text, today())
+            add(db_path(), service.id, kind, text, clock().today())
         except Full:
             raise Refused(429, "busy") from None
     except Refused as refused:
@@ -270,7 +138,7 @@ def report(service_id):
 
 def _answer(service, problem, code):
     response = current_app.make_response(
-        (render_template("reports/result.html", service=service, problem=problem), code))
+        (page("reports/result.html", service=service, problem=problem), code))
     response.headers["Cache-Control"] = "no-store"
     if code == 429:
         response.headers["Retry-After"] = str(int(current_app.extensions["report_limits"].limits["client"][1]))
@@ -280,11 +148,6 @@ def _answer(service, problem, code):
 # ---------------------------------------------------------------- maintainers' commands
 
 cli = AppGroup("reports", help="Problem reports sent from the service pages.")
-
-
-def _today():
-    from .directory import today
-    return today()
 
 
 @cli.command("list")
@@ -306,7 +169,7 @@ def list_command(everything):
 @click.argument("report_id", type=int)
 def close_command(report_id):
     """Mark report ID dealt with; it is deleted RETENTION_DAYS later."""
-    if not close(db_path(), report_id, _today()):
+    if not close(db_path(), report_id, clock().today()):
         click.echo(f"No open report has the id {report_id}.", err=True)
         raise SystemExit(1)
     click.echo(f"Report {report_id} closed; it will be deleted after {RETENTION_DAYS} days.")
@@ -315,13 +178,12 @@ def close_command(report_id):
 @cli.command("purge")
 def purge_command():
     """Delete reports closed more than RETENTION_DAYS ago (this also happens on start and on every report)."""
-    click.echo(f"{purge(db_path(), _today())} closed report(s) older than {RETENTION_DAYS} days deleted.")
+    click.echo(f"{purge(db_path(), clock().today())} closed report(s) older than {RETENTION_DAYS} days deleted.")
 
 
 def init_app(app):
     app.register_blueprint(bp)
     app.cli.add_command(cli)
-    app.extensions["report_limits"] = Limiter(app.config.get("REPORT_LIMITS"), app.config.get("REPORT_CLOCK")
-                                              or time.monotonic)
-    with app.app_context():
-        purge(db_path(app), _today())
+    app_clock = app.extensions["clock"]
+    app.extensions["report_limits"] = Limiter(app.config.get("REPORT_LIMITS"), app_clock.seconds)
+    purge(db_path(app), app_clock.today())

@@ -6,12 +6,13 @@ a plain link to the configured neutral site, so it works without JavaScript too.
 """
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask_babel import force_locale, gettext as _
 
 from .extensions import content
 from .i18n import LOCALES
-from .pages import page_cache
+from .security import same_origin
+from .rendering import page, page_cache
 
 bp = Blueprint("safety", __name__)
 
@@ -24,23 +25,18 @@ NEUTRAL_PATH = "/weather/"
 GUIDE_ARTICLE = "using-mitta-safely"
 
 
-def exit_url():
-    url = current_app.config.get("QUICK_EXIT_URL") or DEFAULT_EXIT_URL
+def exit_url(app=None):
+    url = (app or current_app).config.get("QUICK_EXIT_URL") or DEFAULT_EXIT_URL
     parts = urlsplit(url)
     return url if parts.scheme in ("http", "https") and parts.netloc else DEFAULT_EXIT_URL
 
 
-@bp.app_context_processor
-def quick_exit_context():
-    return {"quick_exit_url": exit_url(), "neutral_path": NEUTRAL_PATH}
-
-
 @bp.route("/<locale>/safety/")
-@page_cache
+@page_cache("page")
 def safety():
     # Link the guidance article only where the content has it, so the page never leads to a 404.
     guide = url_for("guide.article", slug=GUIDE_ARTICLE) if content().article(GUIDE_ARTICLE) else None
-    return render_template("safety.html", guide_url=guide)
+    return page("safety.html", guide_url=guide)
 
 
 @bp.route("/<locale>/safety/remove/", methods=["GET", "POST"])
@@ -50,7 +46,7 @@ def remove():
     # Without JavaScript (or after it has cleared what it can): the browser itself deletes
     # everything this site stored, the HTTP cache included, then shows the neutral page. (Not the
     # other site: the CSP's form-action 'self' rightly stops a form from being sent elsewhere.)
-    if not from_our_pages():
+    if not same_origin():
         abort(403)  # another site may not wipe a person's saved copy
     response = redirect(NEUTRAL_PATH, code=303)
     response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
@@ -58,33 +54,13 @@ def remove():
     return response
 
 
-def from_our_pages():
-    """Whether this POST came from one of our own pages: Sec-Fetch-Site (modern browsers) and
-    Origin (older ones too) must each say so when they are sent."""
-    site = request.headers.get("Sec-Fetch-Site")
-    if site is not None and site not in ("same-origin", "none"):
-        return False
-    origin = request.headers.get("Origin")
-    if origin is None:
-        return True  # a browser too old to send either
-    if origin == "null":
-        # Our pages' no-referrer policy makes a browser send "null" for its own form posts; we
-        # believe it only from a browser that also says where the request came from.
-        return site is not None
-    ours = {request.host, urlsplit(current_app.config["PUBLIC_URL"]).netloc}
-    try:
-        return urlsplit(origin).netloc in ours
-    except ValueError:  # not a URL at all ("http://[")
-        return False
-
-
-@page_cache
+@page_cache("page")
 def _remove_page():
-    return render_template("safety_remove.html")
+    return page("safety_remove.html")
 
 
 @bp.route(NEUTRAL_PATH)
-@page_cache
+@page_cache("page")
 def neutral():
     """A plain weather page in Khmer and English with no name, logo, manifest or script."""
     texts = {}
@@ -95,4 +71,4 @@ def neutral():
                 "body": _("The forecast cannot be shown right now."),
                 "link": _("Open a weather forecast"),
             }
-    return render_template("neutral.html", texts=texts, exit_url=exit_url())
+    return page("neutral.html", texts=texts, exit_url=exit_url())

@@ -3,7 +3,7 @@ Requests that no page of ours could have sent (oversized, NUL or broken UTF-8) e
 clear 4xx page before any view sees them."""
 from urllib.parse import unquote_to_bytes, urlsplit, urlunsplit
 
-from flask import abort, request
+from flask import abort, current_app, request
 
 
 def content_security_policy(scripts=(), styles=()):
@@ -84,6 +84,28 @@ def check_request(app):
     if (_malformed(path, _CONTROL) or _CONTROL & set(query)
             or _malformed(unquote_to_bytes(query.replace(b"+", b" ")), _QUERY_CONTROL)):
         abort(400)
+
+
+def same_origin() -> bool:
+    """Whether this POST came from one of our own pages (the report form, remove-from-phone):
+    another site may not send reports in a visitor's name nor wipe their saved copy.
+    Sec-Fetch-Site (modern browsers) and Origin (older ones too) must each say so when sent.
+    The origin compared with is the request's host or PUBLIC_URL's (behind a proxy the two differ)."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None and site not in ("same-origin", "none"):
+        return False
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True  # a browser too old to send either
+    if origin == "null":
+        # Our pages' no-referrer policy makes a browser send "null" for its own form posts; we
+        # believe it only from a browser that also says where the request came from.
+        return site is not None
+    ours = {request.host, urlsplit(current_app.config["PUBLIC_URL"]).netloc}
+    try:
+        return urlsplit(origin).netloc in ours
+    except ValueError:  # not a URL at all ("http://[")
+        return False
 
 
 def init_app(app):

@@ -13,6 +13,7 @@ from flask_babel import gettext as _, ngettext
 
 from .directory import day_name, phone_country
 from .extensions import cache, content
+from .rendering import page_cache
 from .public import public_url
 from .sitemap import page_urls
 
@@ -93,7 +94,7 @@ def document(ids):
 
 
 @bp.route("/share-texts.json")
-@cache.cached(key_prefix=lambda: "share:" + request.path)
+@page_cache("share")
 def texts():
     """The national services' texts (and the emergency list's), for the Share links in lists: a
     small file the phone saves (the sitemap finds it), instead of the same text repeated on every
@@ -102,7 +103,7 @@ def texts():
 
 
 @bp.route("/share-texts/<slug>.json")
-@cache.cached(key_prefix=lambda: "share:" + request.path)
+@page_cache("share")
 def province_texts(slug):
     ids = holders().get(slug) if slug else None
     if not ids:

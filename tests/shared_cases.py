@@ -59,21 +59,33 @@ def _model():
 
 def content_problems(locale, what, urls):
     """What is wrong with a search's results (their URLs, in order) for a `content` row: [] when
-    the need comes first and every service it promises is found."""
+    what must come first does, and every service the row promises is found."""
     model = _model()
+    first, lead = None, False   # lead: the services themselves come first, in any order
     if "country" in what:
-        first, services = None, [s for s in model.listed_services if s.country == what["country"]]
-    else:
+        services = [s for s in model.listed_services if s.country == what["country"]]
+    elif "spelling" in what:
+        services, lead = [s for s in model.listed_services if what["spelling"] in s.spellings], True
+    elif "organization" in what:
+        services, lead = [s for s in model.listed_services
+                          if model.organization(s.organization_id).slug == what["organization"]], True
+    elif "category" in what:
         first = f"/{locale}/category/{what['category']}/"
         # With a province: its own services and the national ones (they serve it too).
         services = [s for s in model.listed_services if what["category"] in s.categories
                     and ("province" not in what or what["province"] in s.provinces or s.national)]
         if "province" in what:
             first = None  # a need is in no province: only its services there are asked for
+    else:
+        # A province alone: its page, then its own services (national ones do not carry its names).
+        first = f"/{locale}/province/{what['province']}/"
+        services = [s for s in model.listed_services if what["province"] in s.provinces]
     must = [f"/{locale}/service/{s.id}/" for s in services]
     problems = [] if services or first else ["the row expects nothing: it cannot fail"]
     if first and urls[:1] != [first]:
         problems.append(f"first is {urls[:1]}, not {first}")
+    if lead and set(urls[:len(must)]) != set(must):
+        problems.append(f"first are {urls[:len(must)]}, not {sorted(must)}")
     problems += [f"missing {u}" for u in must if u not in urls]
     return problems
 

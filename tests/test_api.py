@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from hsds_schemas import EXAMPLES, page_problems, problems
-from server import create_app, hsds, openapi, security
+import conftest
+from server import hsds, openapi, security
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -115,7 +116,7 @@ def test_a_known_address_is_nested_in_both_languages(tmp_path):
     shutil.copytree(ROOT / "content", root)
     path = root / "directory" / "pursat-provincial-referral-hospital.yaml"
     path.write_text(path.read_text(encoding="utf-8") + ADDRESS, encoding="utf-8")
-    client = create_app({"TESTING": True, "CONTENT_DIR": str(root)}).test_client()
+    client = conftest.make_app({"CONTENT_DIR": str(root)}).test_client()
     for lang, text, province in (("en", "Test road 1", "Pursat"), ("km", "ផ្លូវសាកល្បង ១", "ពោធិ៍សាត់")):
         record = get(client, f"/api/v1/services/37b3e2df-76d7-4ac7-830e-120d0bbf9ed2?lang={lang}")
         assert problems(record, "service.json") == []

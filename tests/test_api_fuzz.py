@@ -7,7 +7,7 @@ import os
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from server import create_app
+import conftest
 
 EXAMPLES = int(os.environ.get("MITTA_FUZZ_EXAMPLES", "40"))
 
@@ -17,7 +17,7 @@ CONFIG = schemathesis.Config.from_dict({"checks": {"negative_data_rejection": {"
     "400", "404", "405", "414", "415", "422"]}}})
 
 # Built at collection: schemathesis' lazy fixture loader does not work with pytest 9.
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", create_app({"TESTING": True}), config=CONFIG)
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", conftest.make_app(), config=CONFIG)
 
 
 @schema.parametrize()

@@ -144,7 +144,7 @@ def test_the_check_lists_doubtful_numbers_for_maintainers(content_copy):
     # A number no guide gives (a guide's own numbers must be ones users may see: see below).
     break_file(content_copy, "directory/anti-trafficking-police.yaml", 'number: "023 997 919"\n        confidence: confirmed',
                'number: "023 997 919"\n        confidence: doubtful')
-    result = subprocess.run([str(ROOT / ".venv/bin/flask"), "content", "check", "--dir", str(content_copy)],
+    result = subprocess.run([str(Path(sys.executable).with_name("flask")), "content", "check", "--dir", str(content_copy)],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     listed = result.stdout.split("doubtful number(s)", 1)[1]
@@ -230,6 +230,17 @@ def test_a_bad_spelling_of_a_need_is_named_with_its_line(content_copy, new, mess
     line = break_file(content_copy, "categories.yaml", text[text.index(old):end], new)
     found = problems(content_copy)
     assert any(p.startswith(f"content/categories.yaml:{line}:") and message in p for p in found), found
+
+
+@pytest.mark.parametrize("new,message", [
+    ("spellings: [polis, nokorbal, Nokorbal]", "services[0].spellings[2]: 'Nokorbal' is listed twice"),
+    ('spellings: [polis, "p"]', "services[0].spellings[1]: 'p' is too short"),
+    ("spellings: polis", "services[0].spellings: 'polis' is not of type 'array'"),
+])
+def test_a_bad_spelling_of_a_service_is_named_with_its_line(content_copy, new, message):
+    line = break_file(content_copy, POLICE, "spellings: [polis, nokorbal]", new)
+    found = problems(content_copy)
+    assert any(p.startswith(f"content/{POLICE}:{line}:") and message in p for p in found), found
 
 
 def khmer_line(root, name, needle):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from server import create_app
+import conftest
 from server.sitemap import page_urls
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,7 +107,7 @@ def test_unconfirmed_numbers_say_so_and_confirmed_ones_say_when(client, app):
 
 
 def test_an_old_check_becomes_may_be_out_of_date():
-    later = create_app({"TESTING": True, "CLOCK": lambda: dt.datetime(2027, 7, 1, 3, tzinfo=dt.timezone.utc)})
+    later = conftest.make_app({"CLOCK": lambda: dt.datetime(2027, 7, 1, 3, tzinfo=dt.timezone.utc)})
     sid = service_id(later, "119")
     page = text(later.test_client().get(f"/en/service/{sid}/"))
     assert "May be out of date — last checked Nov 22, 2026" in page
@@ -142,7 +142,7 @@ def test_province_without_local_services_shows_national_ones_itself(client, app)
 
 def test_category_list_shows_local_then_national_services(tmp_path):
     from content_copies import small_content
-    app = create_app({"TESTING": True, "CONTENT_DIR": str(small_content(tmp_path))})
+    app = conftest.make_app({"CONTENT_DIR": str(small_content(tmp_path))})
     html = app.test_client().get("/en/province/pursat/legal-aid/").get_data(as_text=True)
     local, national = html.find("Moved test office"), html.find("National test hotline")
     assert 0 <= local < html.find("Everywhere in Cambodia") < national
@@ -172,11 +172,12 @@ def hours_app(tmp_path):
 # The rule itself (days, edges, time zones) is in tests/cases/open_now.json, run against the server
 # and the phone alike; here, that a service page shows it.
 @pytest.mark.parametrize("when,expected", [
-    (dt.datetime(2026, 11, 23, 10, 0, tzinfo=ICT), "Open now"),     # Monday morning
-    (dt.datetime(2026, 11, 22, 10, 0, tzinfo=ICT), "Closed now"),   # Sunday
+    # After the content's newest check: the app's one clock also dates the content check.
+    (dt.datetime(2026, 12, 1, 10, 0, tzinfo=ICT), "Open now"),      # Tuesday morning
+    (dt.datetime(2026, 12, 6, 10, 0, tzinfo=ICT), "Closed now"),    # Sunday
 ])
 def test_open_now_in_cambodia_time(hours_app, when, expected):
-    app = create_app({"TESTING": True, "CONTENT_DIR": str(hours_app), "CLOCK": lambda: when})
+    app = conftest.make_app({"CONTENT_DIR": str(hours_app), "CLOCK": lambda: when})
     model = app.extensions["content"]
     sid = next(s.id for s in model.services if s.schedules and "Bar Association" in model.organization(s.organization_id).name.en)
     page = text(app.test_client().get(f"/en/service/{sid}/"))
@@ -210,7 +211,7 @@ def test_a_service_abroad_is_found_by_its_countrys_names_alone(tmp_path):
     path = content / "directory" / "cambodian-embassy-bangkok.yaml"
     text_ = path.read_text(encoding="utf-8").replace("ប្រទេសថៃ", "ក្រៅប្រទេស").replace("Thailand", "another country")
     path.write_text(text_, encoding="utf-8")
-    client = create_app({"TESTING": True, "CONTENT_DIR": str(content)}).test_client()
+    client = conftest.make_app({"CONTENT_DIR": str(content)}).test_client()
     for locale, query in (("en", "Thailand"), ("km", "ថៃ"), ("en", "ថៃ"), ("km", "thailand")):
         html = client.get(f"/{locale}/search", query_string={"q": query}).get_data(as_text=True)
         assert "/service/06360d24-eff3-478d-94bd-d322edfd824f/" in html.split("data-search-results", 1)[1], query

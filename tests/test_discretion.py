@@ -198,19 +198,30 @@ def test_remove_without_javascript_asks_the_browser_to_forget_everything(client)
     assert client.post("/en/safety/remove/", headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
 
 
-@pytest.mark.parametrize("headers,status", [
-    ({"Origin": "http://localhost"}, 303),                                   # our own page
-    ({"Origin": "http://127.0.0.1:8000", "Host": "mitta.example"}, 303),     # PUBLIC_URL's
-    ({"Origin": "null", "Sec-Fetch-Site": "same-origin"}, 303),              # no-referrer form
-    ({}, 303),                                                               # a very old browser
-    ({"Origin": "https://evil.example"}, 403),                               # no Sec-Fetch-Site
-    ({"Origin": "https://localhost.evil.example", "Sec-Fetch-Site": "same-origin"}, 403),
-    ({"Origin": "null"}, 403),
-    ({"Origin": "http://["}, 403),                                           # not even a URL
-    ({"Origin": "http://localhost", "Sec-Fetch-Site": "same-site"}, 403),
+@pytest.mark.parametrize("form", ["remove from phone", "report a problem"])
+@pytest.mark.parametrize("headers,ours", [
+    ({"Origin": "http://localhost"}, True),                                   # our own page
+    ({"Origin": "http://127.0.0.1:8000", "Host": "mitta.example"}, True),     # PUBLIC_URL's
+    ({"Origin": "null", "Sec-Fetch-Site": "same-origin"}, True),              # no-referrer form
+    ({"Sec-Fetch-Site": "same-origin"}, True),
+    ({}, True),                                                               # a very old browser
+    ({"Origin": "https://evil.example"}, False),                              # no Sec-Fetch-Site
+    ({"Origin": "https://localhost.evil.example", "Sec-Fetch-Site": "same-origin"}, False),
+    ({"Origin": "null"}, False),                # a sandboxed frame elsewhere looks the same
+    ({"Origin": "http://["}, False),                                          # not even a URL
+    ({"Origin": "http://localhost", "Sec-Fetch-Site": "same-site"}, False),
+    ({"Sec-Fetch-Site": "cross-site"}, False),
 ])
-def test_remove_checks_origin_as_well_as_sec_fetch_site(client, headers, status):
-    assert client.post("/en/safety/remove/", headers=headers).status_code == status
+def test_every_post_checks_origin_as_well_as_sec_fetch_site(client, form, headers, ours):
+    """One same-origin rule (security.same_origin) for both forms a page can send."""
+    if form == "remove from phone":
+        response, accepted = client.post("/en/safety/remove/", headers=headers), 303
+    else:
+        service = client.application.extensions["content"].listed_services[0]
+        response = client.post(f"/en/service/{service.id}/report/", data="kind=other", headers=headers,
+                               content_type="application/x-www-form-urlencoded")
+        accepted = 200
+    assert response.status_code == (accepted if ours else 403)
 
 
 def test_hsts_only_when_configured_and_cross_origin_isolation_headers():

@@ -200,3 +200,24 @@ def test_the_official_hsds_example_service_imports_and_cannot_be_applied_without
     refused = run("import", EXAMPLES / "service_full.json", "--dir", copy, "--apply", code=1)
     assert "Nothing was changed." in refused
     assert fingerprint(copy) == before
+
+
+def test_an_id_the_content_check_refuses_is_refused_by_the_import_naming_file_row_and_reason(run, copy, tmp_path):
+    odd = "3f2b6c1e-8d4a-0b7e-7c1f-2a5d8e7b6c40"   # shaped like a UUID, but of no version or variant
+    pkg = tmp_path / "pkg"
+    run("export", "--format", "hsds-csv", pkg, "--dir", copy)
+    header, rows = read_table(pkg / "phones.csv")
+    phone_id = rows[0][header.index("id")]
+    # the content check refuses it in a file...
+    checked = tmp_path / "checked"
+    shutil.copytree(copy, checked)
+    [path] = [p for p in (checked / "directory").glob("*.yaml") if phone_id in p.read_text(encoding="utf-8")]
+    path.write_text(path.read_text(encoding="utf-8").replace(phone_id, odd), encoding="utf-8")
+    assert f"'{odd}' is not a UUID" in run("check", "--dir", checked, code=1)
+    # ...so the import refuses it in its row, at once (not as content/'s problem after the diff)
+    rows[0][header.index("id")] = odd
+    write_table(pkg / "phones.csv", header, rows)
+    before = fingerprint(copy)
+    refused = run("import", pkg, "--dir", copy, code=1)
+    assert f"phones.csv: row 2: id: '{odd}' is not a UUID" in refused and "nothing was changed" in refused
+    assert fingerprint(copy) == before

@@ -247,3 +247,28 @@ def test_headers_and_redirects_read_back_to_flasks_headers_and_existing_files(st
     answered = {source for source, _, code in redirects if code == 200}
     paged = {u for u in export.LISTS if flask_at_pack_time.get(u).get_json()["total_pages"] > 1}  # not exported
     assert answered == {u for u in site if not exists(u)} - paged, "a URL the host could not find"
+
+
+def test_an_exported_page_is_the_saved_copy_but_for_what_the_phone_has_saved(static_site):
+    """The true relation of the export to the pack (server/export.py): the same content and links;
+    where the online page inlines the critical script and CSS, the saved copy links the files it
+    also saves, and a Khmer saved page does not preload the font the phone already has."""
+    build, _, app = static_site
+    critical, assets = app.extensions["critical"], app.extensions["assets"]
+    with app.app_context():
+        pack = offline.pack()
+    inline = f"<script>{critical.script.text}</script>\n<style>{critical.style.text}</style>"
+    linked = (f'<script src="{assets.url("js/quick-exit.js")}"></script>\n'
+              f'<link rel="stylesheet" href="{assets.url("css/critical.css")}">')
+    preload = re.compile(r'\n<link rel="preload" href="/static/fonts/[^"]+" as="font" type="font/woff2" crossorigin>')
+    pages = {path: page for path, page in pack.pages.items() if page.content_type.startswith("text/html")}
+    differ = 0
+    for path, page in pages.items():
+        exported = (build / export.file_path(path, page.content_type)).read_text(encoding="utf-8")
+        saved = page.body.decode("utf-8")
+        if exported != saved:
+            differ += 1
+            assert inline in exported and linked in saved, path
+            assert preload.sub("", exported.replace(inline, linked), count=1) == saved, path
+    # Every page but quick exit's neutral one, which inlines nothing.
+    assert differ == len(pages) - 1 > 500

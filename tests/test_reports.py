@@ -3,6 +3,7 @@ it can be refused, flood limits, the database across restarts and crashes, `flas
 the call sheet."""
 import re
 import csv
+import datetime as dt
 import io
 import json
 import sqlite3
@@ -15,7 +16,7 @@ from html import unescape
 import pytest
 
 import conftest
-from server import reports
+from server import report_store, reports
 from server.cli import content as content_cli
 
 CLOCK = "2026-12-01T09:00+07:00"
@@ -144,7 +145,7 @@ def test_bad_reports_are_refused_with_a_clear_page_in_the_users_language(client,
 
 
 def test_an_unknown_service_is_refused_in_the_users_language(client, reports_db):
-    for locale, words in (("en", "This listing is not in Mitta any more."), ("km", "ព័ត៌មាននេះលែងមាននៅក្នុងមិត្តទៀតហើយ។")):
+    for locale, words in (("en", "This listing is not in Mitta any more."), ("km", "ព័ត៌មាននេះលែងមាននៅក្នុង«មិត្ត»ទៀតហើយ។")):
         response = post(client, "00000000-0000-4000-8000-000000000000", "kind=closed", locale=locale)
         assert response.status_code == 404 and h1(response) == NOT_SENT[locale]
         assert words in response.get_data(as_text=True)
@@ -152,7 +153,8 @@ def test_an_unknown_service_is_refused_in_the_users_language(client, reports_db)
 
 
 def test_same_origin_posts_are_accepted_whatever_the_browser_sends(client, service, reports_db):
-    for headers in ({"Sec-Fetch-Site": "same-origin"}, {"Origin": "null"}, {"Origin": "http://localhost"}, {}):
+    for headers in ({"Sec-Fetch-Site": "same-origin"}, {"Origin": "null", "Sec-Fetch-Site": "same-origin"},
+                    {"Origin": "http://localhost"}, {}):
         assert post(client, service.id, "kind=moved", headers=headers).status_code == 200, headers
     assert len(stored(reports_db)) == 4
 
@@ -166,8 +168,10 @@ def test_a_body_over_16_kb_and_a_get_are_refused(client, service, reports_db):
 # ---------------------------------------------------------------- floods
 
 class Clock:
+    """The app's one clock (config CLOCK), moved on by hand: the flood limits count on it too."""
+
     def __init__(self):
-        self.now = 1000.0
+        self.now = conftest.TODAY
 
     def __call__(self):
         return self.now
@@ -175,7 +179,7 @@ class Clock:
 
 def test_one_client_flooding_is_refused_and_others_still_get_through(service, reports_db):
     clock = Clock()
-    app = make_app(REPORT_CLOCK=clock)
+    app = make_app(CLOCK=clock)
     client = app.test_client()
     burst, every = reports.LIMITS["client"]
     flooder = {"REMOTE_ADDR": "198.51.100.7"}
@@ -185,7 +189,7 @@ def test_one_client_flooding_is_refused_and_others_still_get_through(service, re
     assert refused.status_code == 429 and h1(refused) == NOT_SENT["km"] and int(refused.headers["Retry-After"]) > 0
     assert "Too many reports" in post(client, service.id, "kind=number", environ_base=flooder).get_data(as_text=True)
     assert post(client, service.id, "kind=number", environ_base={"REMOTE_ADDR": "192.0.2.1"}).status_code == 200
-    clock.now += every   # one token back
+    clock.now += dt.timedelta(seconds=every)   # one token back
     assert post(client, service.id, "kind=number", environ_base=flooder).status_code == 200
     assert post(client, service.id, "kind=number", environ_base=flooder).status_code == 429
     assert len(stored(reports_db)) == burst + 2
@@ -193,16 +197,16 @@ def test_one_client_flooding_is_refused_and_others_still_get_through(service, re
 
 def test_many_clients_together_hit_the_servers_limit(service, reports_db):
     clock = Clock()
-    app = make_app(REPORT_CLOCK=clock, REPORT_LIMITS={"client": [2, 60], "all": [5, 10]})
+    app = make_app(CLOCK=clock, REPORT_LIMITS={"client": [2, 60], "all": [5, 10]})
     client = app.test_client()
     answers = [post(client, service.id, "kind=closed", environ_base={"REMOTE_ADDR": f"192.0.2.{i}"}).status_code
                for i in range(8)]
     assert answers == [200] * 5 + [429] * 3
-    clock.now += 10
+    clock.now += dt.timedelta(seconds=10)
     assert post(client, service.id, "kind=closed", environ_base={"REMOTE_ADDR": "192.0.2.9"}).status_code == 200
     # A client refused by the server's limit kept its own token: it is not its fault.
     assert app.extensions["report_limits"].allow("192.0.2.6") is False   # still no global token
-    clock.now += 10
+    clock.now += dt.timedelta(seconds=10)
     assert app.extensions["report_limits"].allow("192.0.2.6") is True
 
 
@@ -215,7 +219,7 @@ def test_the_limiter_keeps_no_address(service):
 
 
 def test_too_many_open_reports_wait(service, reports_db, monkeypatch):
-    monkeypatch.setattr(reports, "MAX_OPEN", 3)
+    monkeypatch.setattr(report_store, "MAX_OPEN", 3)
     client = make_app().test_client()
     answers = [post(client, service.id, "kind=other", environ_base={"REMOTE_ADDR": f"192.0.2.{i}"}).status_code
                for i in range(4)]

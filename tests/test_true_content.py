@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pytest
 
 from content_copies import DOUBTFUL_NUMBER, small_content
-from server import create_app
+import conftest
 from server.sitemap import page_urls
 
 ICT = dt.timezone(dt.timedelta(hours=7))
@@ -24,10 +24,10 @@ def small(tmp_path_factory):
 
 
 def make_app(content=None, when=BEFORE_ALERT_ENDS):
-    config = {"TESTING": True, "CLOCK": lambda: when}
+    config = {"CLOCK": lambda: when}
     if content:
         config["CONTENT_DIR"] = str(content)
-    return create_app(config)
+    return conftest.make_app(config)
 
 
 @pytest.fixture(scope="module")

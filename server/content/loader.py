@@ -20,12 +20,17 @@ __all__ = ["ContentError", "Problem", "load"]
 
 
 def load(root, today: dt.date | None = None, icons_dir=None, catalog=None) -> m.Content:
-    """Load and check everything under `root` (and the Khmer UI `catalog`, a .po file, for the
-    glossary's terms); raise ContentError listing every problem."""
+    """Load and check everything under `root`; raise ContentError listing every problem.
+    `catalog`: the Khmer UI catalog (a .po file), held to content/glossary.yaml like the content.
+    `today`: the day a check date may not be after, from the caller's clock (server/clock.py);
+    the machine's day in Cambodia when none is given."""
     root = Path(root).resolve()
     if not root.is_dir():
         raise ContentError([Problem(str(root), None, "content folder not found")])
-    r = Reader(root, today or dt.datetime.now(m.CAMBODIA).date())
+    if today is None:
+        from ..clock import Clock  # the app's clock class; here unpinned
+        today = Clock().today()
+    r = Reader(root, today)
     tax = read_taxonomies(r, root, icons_dir)
     directory = read_directory(r, root / "directory", tax.short_codes)
     _cross_reference(r, tax, directory)

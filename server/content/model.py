@@ -1,11 +1,16 @@
-"""The content model: immutable, loaded once, and knowing nothing of Flask or files.
+"""The content model: immutable, loaded once, and knowing nothing of Flask or of content files
+(the rules it shares with the content check, like the service statuses, come from rules.py).
 
 Every page, the search index, the HSDS API and the offline pack are views of one `Content`.
+One module of over 300 lines because it is one idea, the shape every view reads: small frozen
+dataclasses that mean something only together, and `Content`'s look-ups over them.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+
+from . import rules
 
 CAMBODIA = dt.timezone(dt.timedelta(hours=7))  # no daylight saving
 HOME_REGION = "KH"   # a phone's region when the content names none
@@ -139,8 +144,9 @@ class Alert:
         return (self.start is None or self.start <= today) and today <= self.until
 
 
-# HSDS 3.1 service statuses. Inactive and defunct services leave every list but keep their page.
-STATUSES = ("active", "inactive", "defunct", "temporarily closed")
+# HSDS 3.1 service statuses (the content schema's list). Inactive and defunct services leave every
+# list but keep their page.
+STATUSES = rules.STATUSES
 LISTED_STATUSES = ("active", "temporarily closed")
 
 
@@ -170,6 +176,7 @@ class Service:
     alert: Alert | None = None
     country: str | None = None   # area `{country: TH}`: for people in that country, in no province
     gives: tuple[tuple[str, str], ...] = ()   # (pep | prep, the source that says this service gives it)
+    spellings: tuple[str, ...] = ()   # what people type for it that its names do not hold ("polis")
 
     @property
     def public_phones(self) -> tuple[Phone, ...]:

@@ -11,7 +11,7 @@ import phonenumbers
 from phonenumbers import shortnumberinfo
 
 from . import model as m
-from .reader import Reader, dotted, line_of, text_of
+from .reader import Reader, dotted, line_of, repeated, text_of
 
 
 PEP_PREP = "pep-prep"
@@ -140,6 +140,8 @@ def _service(f: _File, at, svc, org_id, draft, short_codes) -> m.Service:
         f.ref("province", prov, at + ("area", pi), at + ("area",))
     for ref_i, ref in enumerate(svc.get("locations", [])):
         f.ref("location", ref, at + ("locations", ref_i))
+    for j in repeated(svc.get("spellings", ())):
+        f.problem(at + ("spellings", j), f"'{svc['spellings'][j]}' is listed twice")
     provenance = _provenance(f, at + ("provenance",), svc["provenance"])
     if PEP_PREP in svc["categories"] and not svc.get("gives"):
         f.problem(at + ("categories",), f"a service under {PEP_PREP} says what it gives, each with the public source "
@@ -160,7 +162,8 @@ def _service(f: _File, at, svc, org_id, draft, short_codes) -> m.Service:
         phones=phones, schedules=tuple(schedules), location_ids=tuple(svc.get("locations", [])),
         provenance=provenance, khmer_draft=draft, emergency_rank=svc.get("emergency_rank"),
         status=svc.get("status", "active"), alert=_alert(f, at + ("alert",), svc.get("alert")),
-        country=country, gives=tuple(sorted((svc.get("gives") or {}).items())))
+        country=country, gives=tuple(sorted((svc.get("gives") or {}).items())),
+        spellings=tuple(svc.get("spellings", ())))
 
 
 def _phone(f: _File, at, ph, short_codes, provenance: m.Provenance) -> m.Phone:

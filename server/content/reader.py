@@ -15,9 +15,9 @@ import jsonschema
 import yaml
 
 from . import model as m
+from .rules import UUID_PATTERN, not_a_uuid
 
 SCHEMAS = Path(__file__).with_name("schemas")
-UUID_PATTERN = json.loads((SCHEMAS / "defs.json").read_text())["$defs"]["uuid"]["pattern"]
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,7 @@ def explain(error) -> str:
     if error.validator == "pattern" and path and path[-1] == "km":
         return "the Khmer text (km) has no Khmer script in it"
     if error.validator == "pattern" and error.validator_value == UUID_PATTERN:
-        return f"{error.instance!r} is not a UUID (like 3f2b6c1e-8d4a-4b7e-9c1f-2a5d8e7b6c40)"
+        return not_a_uuid(error.instance)
     if error.validator == "format" and error.validator_value == "date":
         return f"{error.instance!r} is not a real date (YYYY-MM-DD)"
     if error.validator == "additionalProperties":
@@ -175,6 +175,18 @@ def explain(error) -> str:
     if error.validator in ("oneOf", "anyOf") and path and path[-1] == "checked_on":
         return f"{error.instance!r} is not a real date (YYYY-MM-DD)"
     return error.message
+
+
+def repeated(spellings) -> list[int]:
+    """Where a spelling is listed again in another case or spacing: a slip, and it only grows the
+    index every phone downloads."""
+    seen, again = set(), []
+    for j, spelling in enumerate(spellings):
+        key = " ".join(spelling.casefold().split())
+        if key in seen:
+            again.append(j)
+        seen.add(key)
+    return again
 
 
 def text_of(d):

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import model as m
-from .reader import Reader, line_of, text_of
+from .reader import Reader, line_of, repeated, text_of
 
 
 @dataclass(frozen=True)
@@ -36,16 +36,10 @@ def _unique_slugs(r: Reader, path, lines, kind, items):
 
 
 def _unique_spellings(r: Reader, path, lines, kind, items):
-    """A spelling listed twice (in another case or spacing) is a slip, and only grows the index
-    every phone downloads."""
     for i, item in enumerate(items):
-        seen = set()
-        for j, spelling in enumerate(item.get("spellings", ())):
-            key = " ".join(spelling.casefold().split())
-            if key in seen:
-                r.problem(path, line_of(lines, (kind, i, "spellings", j)),
-                          f"{kind}[{i}].spellings[{j}]: '{spelling}' is listed twice")
-            seen.add(key)
+        for j in repeated(item.get("spellings", ())):
+            r.problem(path, line_of(lines, (kind, i, "spellings", j)),
+                      f"{kind}[{i}].spellings[{j}]: '{item['spellings'][j]}' is listed twice")
 
 
 def _provinces(r: Reader, path: Path):

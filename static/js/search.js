@@ -8,38 +8,66 @@ var MittaSearch = (function () {
 
   function normalize(text) {
     text = text.normalize("NFC").replace(/[\u200B-\u200D\u2060\uFEFF]/g, "")
-      .split("\u17D2\u178A").join("\u17D2\u178F");   // subscript DA is typed for subscript TA
+      .split("\u17D2\u178A").join("\u17D2\u178F")    // subscript DA is typed for subscript TA
+      .split("\u17C1\u17B8").join("\u17BE").split("\u17C1\u17B6").join("\u17C4");   // េ+ី, េ+ា
     Object.keys(variants).forEach(function (v) { text = text.split(v).join(variants[v]); });
     // Python's str.split() also splits on \x1c-\x1f and \x85, which \s does not cover.
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").normalize("NFC")
       .toLowerCase().split(/[\s\x1c-\x1f\x85]+/).filter(Boolean).join(" ");
   }
 
+  var KHMER = /[\u1780-\u17FF\u19E0-\u19FF]/;
+
+  // A query word made ready once per keystroke, for every entry (rules 5 and 6 of server/search.py):
+  // "whole" finds it where no Latin letter or digit touches it, in one scan of native code.
+  function prepare(word) {
+    return { text: word, khmer: KHMER.test(word), long: Array.from(word).length > 3,   // code points, as Python
+             whole: new RegExp("(?:^|[^a-z0-9])" + word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + "(?![a-z0-9])") };
+  }
+
+  // 2: as a word, 1: only inside other words, 0: not found. Most entries do not hold the word:
+  // one scan, as before word boundaries.
+  function found(w, terms) {
+    if (terms.indexOf(w.text) < 0) return 0;
+    if (w.khmer || w.whole.test(terms)) return 2;
+    return w.long ? 1 : 0;
+  }
+
+  // null when some word is missing; else whether some word is found only inside other words.
+  function match(words, terms) {
+    var inside = false;
+    for (var i = 0; i < words.length; i++) {
+      var how = found(words[i], terms);
+      if (!how) return null;
+      inside = inside || how === 1;
+    }
+    return inside;
+  }
+
   function search(index, query) {
     var q = normalize(query.slice(0, 200));
-    var words = q.split(" ").filter(Boolean);
+    var words = q.split(" ").filter(Boolean).map(prepare);
     if (!words.length) return [];
     // A national service also answers a query naming a province (server/search.py says why).
     var provinces = index.filter(function (doc) { return doc.kind === "province"; });
     var rest = words.filter(function (w) {
-      return !provinces.some(function (doc) { return doc.terms.indexOf(w) >= 0; });
+      return !provinces.some(function (doc) { return found(w, doc.terms); });
     });
-    var has = function (doc) { return function (w) { return doc.terms.indexOf(w) >= 0; }; };
     var ranked = [];
     index.forEach(function (doc, position) {
-      var rank;
-      if (words.every(has(doc))) {
+      var rank, inside = match(words, doc.terms);
+      if (inside !== null) {
         rank = doc.names.indexOf(q) >= 0 ? 0
           : doc.names.some(function (n) { return n.indexOf(q) >= 0; }) ? 1 : 2;
-      } else if (doc.everywhere && rest.length && rest.every(has(doc))) {
+      } else if (doc.everywhere && rest.length && (inside = match(rest, doc.terms)) !== null) {
         rank = 3;
       } else {
         return;
       }
-      ranked.push([rank, position, doc]);
+      ranked.push([inside ? 1 : 0, rank, position, doc]);
     });
-    ranked.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
-    return ranked.slice(0, 30).map(function (r) { return r[2]; });
+    ranked.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || a[2] - b[2]; });
+    return ranked.slice(0, 30).map(function (r) { return r[3]; });
   }
 
   return { normalize: normalize, search: search, setVariants: function (table) { variants = table; } };

@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from server import create_app
+import conftest
 
 pytestmark = pytest.mark.browser
 
@@ -15,7 +15,7 @@ STATUS = "[data-report-status]"
 
 @pytest.fixture(scope="module")
 def service():
-    model = create_app({"TESTING": True}).extensions["content"]
+    model = conftest.make_app().extensions["content"]
     return next(s for s in model.services if s.listed)
 
 
