@@ -17,7 +17,7 @@ def create_app(test_config=None):
     from .clock import Clock
     from .content import load
     from .extensions import babel, cache
-    from .paths import CATEGORY_ICONS, CONTENT_DIR, INSTANCE_DIR, STATIC_DIR
+    from .paths import CATEGORY_ICONS, CONTENT_DIR, INSTANCE_DIR, KHMER_CATALOG, STATIC_DIR
 
     # Static files are served by server/assets.py at content-hashed URLs, not by Flask's folder.
     app = Flask(
@@ -57,7 +57,7 @@ def create_app(test_config=None):
     # Set once, here; nothing changes it (or the config) after start.
     clock = app.extensions["clock"] = Clock(app.config["CLOCK"])
     # Invalid content raises ContentError here: the app refuses to start rather than serve part.
-    app.extensions["content"] = load(app.config["CONTENT_DIR"], today=clock.today(), icons_dir=CATEGORY_ICONS)
+    app.extensions["content"] = load(app.config["CONTENT_DIR"], today=clock.today(), icons_dir=CATEGORY_ICONS, catalog=KHMER_CATALOG)
 
     public.init_app(app)
     static.init_app(app, STATIC_DIR)

@@ -10,7 +10,7 @@ import click
 
 from .clock import Clock
 from .content import ContentError, load
-from .paths import CATEGORY_ICONS, CONTENT_DIR
+from .paths import CATEGORY_ICONS, CONTENT_DIR, KHMER_CATALOG
 
 
 @click.group("content", help="Work with the directory and guidance files in content/.")
@@ -24,7 +24,7 @@ def content():
 def check(directory):
     """Check every file; exit 1 and list the problems when anything is wrong."""
     try:
-        model = load(directory, today=Clock.from_environment().today(), icons_dir=CATEGORY_ICONS)
+        model = load(directory, today=Clock.from_environment().today(), icons_dir=CATEGORY_ICONS, catalog=KHMER_CATALOG)
     except ContentError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)

@@ -8,3 +8,4 @@ STATIC_DIR = os.path.join(ROOT, "static")
 SERVICE_WORKER_DIR = os.path.join(ROOT, "service_worker")
 CATEGORY_ICONS = os.path.join(STATIC_DIR, "icons", "categories")
 INSTANCE_DIR = os.path.join(ROOT, "instance")  # Flask's instance folder: the problem reports database
+KHMER_CATALOG = os.path.join(SERVER, "translations", "km", "LC_MESSAGES", "messages.po")  # checked against content/glossary.yaml

@@ -104,7 +104,7 @@ def test_a_phone_abroad_is_in_international_form_with_its_country(client, model)
     for lang, country in (("en", "Thailand"), ("km", "ថៃ")):
         records = [get(client, f"/api/v1/services/{s.id}?lang={lang}") for s in (crisis, embassy)]
         assert [(p["number"], p["x_country"]) for r in records for p in r["phones"]] == [
-            ("1300", "TH"), ("+66 2 957 5851", "TH")]
+            ("1300", "TH"), ("+66 2 957 5851", "TH"), ("+66 2 957 5852", "TH")]
         assert [[(a["name"], a["x_country"]) for a in r["service_areas"]] for r in records] == [[(country, "TH")]] * 2
         assert not any("x_province" in a for r in records for a in r["service_areas"])
     police = get(client, f"/api/v1/services/{next(s.id for s in model.services if s.emergency_rank)}")

@@ -50,7 +50,8 @@ def test_the_shipped_content_is_valid():
         p.number for s in model.services for p in s.phones}
     # Thailand's (content-review.md §3): a Thai short code and a Thai number, dialled as there.
     assert {(p.number, p.tel, p.region) for s in model.services if s.country == "TH" for p in s.phones} == {
-        ("1300", "1300", "TH"), ("+66 2 957 5851", "+6629575851", "TH"), ("+66 53 282 504", "+6653282504", "TH")}
+        ("1300", "1300", "TH"), ("+66 2 957 5851", "+6629575851", "TH"), ("+66 2 957 5852", "+6629575852", "TH"),
+        ("+66 53 282 504", "+6653282504", "TH")}
 
 
 def test_cli_check_passes_on_the_shipped_content(runner):
@@ -84,7 +85,7 @@ BROKEN = {
     "alert dates": ("    emergency_rank: 8", '    alert:\n      text: {km: "ប្ដូរលេខ", en: "Number changed"}\n'
                     "      from: 2027-02-01\n      until: 2027-01-31\n    emergency_rank: 8", 2,
                     "2027-02-01 is after until (2027-01-31)"),
-    "confirmed unchecked": ('      checked_on: 2026-11-22\n      checked_by: "Desk fact check of public sources (Mitta brief, contacts.md)"\n',
+    "confirmed unchecked": ('      checked_on: 2026-11-22\n      checked_by: "Desk fact check of public sources"\n',
                             "", None, "services[0].phones[0].confidence: a confirmed number needs the service's provenance.checked_on"),
     # A number of another country names it (region:), and is checked as that country's.
     "region missing": ("        region: TH\n", "", -1, "'+66 2 957 5851' is not a valid Cambodian phone number: "
@@ -140,12 +141,22 @@ def test_symmetric_neighbours_load_in_their_order(content_copy):
 
 
 def test_the_check_lists_doubtful_numbers_for_maintainers(content_copy):
-    break_file(content_copy, POLICE, 'number: "117"\n        confidence: confirmed', 'number: "117"\n        confidence: doubtful')
+    # A number no guide gives (a guide's own numbers must be ones users may see: see below).
+    break_file(content_copy, "directory/anti-trafficking-police.yaml", 'number: "023 997 919"\n        confidence: confirmed',
+               'number: "023 997 919"\n        confidence: doubtful')
     result = subprocess.run([str(Path(sys.executable).with_name("flask")), "content", "check", "--dir", str(content_copy)],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     listed = result.stdout.split("doubtful number(s)", 1)[1]
-    assert "117  emergency-services: Police" in listed
+    assert "023 997 919  anti-trafficking-police:" in listed
+
+
+def test_a_guide_gives_only_numbers_users_may_see(content_copy):
+    """A number made doubtful in the directory would otherwise still be on the guide pages."""
+    break_file(content_copy, POLICE, 'number: "117"\n        confidence: confirmed', 'number: "117"\n        confidence: doubtful')
+    line = next(i for i, l in enumerate((content_copy / "guide/emergency.md").read_text(encoding="utf-8").splitlines(), 1)
+                if "**១១៧**" in l)
+    assert f"content/guide/emergency.md:{line}: ១១៧ is a doubtful number in the directory" in "\n".join(problems(content_copy))
 
 
 def test_a_bad_uuid_is_named_with_its_line(content_copy):
@@ -230,3 +241,50 @@ def test_a_bad_spelling_of_a_service_is_named_with_its_line(content_copy, new, m
     line = break_file(content_copy, POLICE, "spellings: [polis, nokorbal]", new)
     found = problems(content_copy)
     assert any(p.startswith(f"content/{POLICE}:{line}:") and message in p for p in found), found
+
+
+def khmer_line(root, name, needle):
+    return next(i for i, l in enumerate((root / name).read_text(encoding="utf-8").splitlines(), 1) if needle in l)
+
+
+@pytest.mark.parametrize("name,old,new,variant", [
+    # a guide's Khmer body, a directory entry's `km` text, a category's name
+    ("guide/using-mitta-safely.md", "«មិត្ត» មានរចនាប័ទ្មងងឹត", "«មិត្ត» មានផ្ទៃងងឹត", "ផ្ទៃងងឹត"),
+    ("directory/cwcc.yaml", "ជម្រកបណ្តោះអាសន្ន", "កន្លែងស្នាក់នៅបណ្តោះអាសន្ន", "កន្លែងស្នាក់នៅបណ្តោះអាសន្ន"),
+    ("categories.yaml", 'name: {km: "ជម្រក"', 'name: {km: "ជំរក"', "ជំរក"),
+    ("guide/emergency.md", "ការប្រើ«មិត្ត»ដោយសុវត្ថិភាព", "ការប្រើ Mitta ដោយសុវត្ថិភាព", "Mitta"),
+], ids=["guide body", "directory km", "category name", "Latin app name"])
+def test_a_banned_khmer_variant_is_refused_with_its_file_and_line(content_copy, name, old, new, variant):
+    line = break_file(content_copy, name, old, new)
+    assert khmer_line(content_copy, name, new) == line
+    found = problems(content_copy)
+    assert any(p.startswith(f"content/{name}:{line}: '{variant}' is not the project's Khmer for") for p in found), found
+
+
+def test_the_glossary_holds_the_ui_catalog_too(content_copy, tmp_path):
+    catalog = tmp_path / "messages.po"
+    text = (ROOT / "server/translations/km/LC_MESSAGES/messages.po").read_text(encoding="utf-8")
+    catalog.write_text(text.replace('msgstr "រចនាប័ទ្មងងឹត"', 'msgstr "ផ្ទៃងងឹត"', 1), encoding="utf-8")
+    line = khmer_line(tmp_path, "messages.po", 'msgstr "ផ្ទៃងងឹត"')
+    with pytest.raises(ContentError) as caught:
+        load(content_copy, catalog=catalog)
+    assert [str(p) for p in caught.value.problems] == [
+        f"messages.po:{line}: 'ផ្ទៃងងឹត' is not the project's Khmer for dark theme: write រចនាប័ទ្មងងឹត (content/glossary.yaml)"]
+
+
+def test_the_app_name_may_stand_alone_and_a_friend_is_a_friend(content_copy):
+    """Bare មិត្ត is the word 'friend': in a sentence it is refused; the header (the name alone) and
+    មិត្តភក្តិ ('friend') are not."""
+    load(content_copy)  # the shipped guides say មិត្តភក្តិ and មិត្តអប់រំមិត្ត
+    line = break_file(content_copy, "guide/using-mitta-safely.md", "«មិត្ត» មានរចនាប័ទ្មងងឹត", "មិត្តមានរចនាប័ទ្មងងឹត")
+    assert any(p.startswith(f"content/guide/using-mitta-safely.md:{line}: 'មិត្ត' is not") for p in problems(content_copy))
+
+
+def test_the_cli_and_the_server_refuse_a_banned_variant(content_copy, runner):
+    line = break_file(content_copy, "guide/using-mitta-safely.md", "«មិត្ត» មានរចនាប័ទ្មងងឹត", "«មិត្ត» មានផ្ទៃងងឹត")
+    result = runner.invoke(content_cli, ["check", "--dir", str(content_copy)])
+    assert result.exit_code == 1
+    assert f"guide/using-mitta-safely.md:{line}: 'ផ្ទៃងងឹត' is not the project's Khmer for dark theme" in result.stderr
+    with pytest.raises(ContentError):
+        from conftest import make_app
+        make_app({"CONTENT_DIR": str(content_copy)})

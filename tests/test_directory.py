@@ -257,3 +257,15 @@ def test_search_index_is_compact_and_matches_the_server(client):
         server = re.findall(r'<li><a href="([^"]+)"', block)
         assert server, query
         assert [d["url"] for d in search(index, query)] == server, query
+
+
+def test_a_khmer_service_page_says_how_it_was_checked_in_khmer(client, app):
+    """The provenance line is a translated label; the maintainers' own note (who, which file) is
+    never shown."""
+    sid = service_id(app, "119")
+    km = client.get(f"/km/service/{sid}/").get_data(as_text=True)
+    en = client.get(f"/en/service/{sid}/").get_data(as_text=True)
+    assert "បានពិនិត្យជាមួយប្រភពសាធារណៈ" in km and "checked against public sources" in en
+    checked_by = app.extensions["content"].service(sid).provenance.checked_by
+    for page in (km, en):
+        assert checked_by not in page and ".md" not in page and "Desk" not in page

@@ -163,8 +163,8 @@ def test_neutral_page_says_nothing_of_mitta(client):
 @pytest.mark.parametrize("locale,heading,sections", [
     ("en", "Using Mitta safely", ["Quick exit", "What quick exit cannot do", "If you share your phone",
                                   "Calls and messages", "Dark theme", "Remove Mitta from this phone"]),
-    ("km", "ការប្រើមិត្តដោយសុវត្ថិភាព", ["ចាកចេញរហ័ស", "អ្វីដែលការចាកចេញរហ័សមិនអាចធ្វើបាន",
-                                      "ការហៅទូរស័ព្ទ និងសារ", "រចនាប័ទ្មងងឹត", "លុបមិត្តចេញពីទូរស័ព្ទនេះ"]),
+    ("km", "ការប្រើ«មិត្ត»ដោយសុវត្ថិភាព", ["ចាកចេញរហ័ស", "អ្វីដែលការចាកចេញរហ័សមិនអាចធ្វើបាន",
+                                      "ការហៅទូរស័ព្ទ និងសារ", "រចនាប័ទ្មងងឹត", "លុបកម្មវិធីមិត្តចេញពីទូរស័ព្ទនេះ"]),
 ])
 def test_safety_page_in_both_languages(client, locale, heading, sections):
     response = client.get(f"/{locale}/safety/")

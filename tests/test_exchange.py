@@ -71,7 +71,7 @@ def test_a_service_abroad_and_its_thai_numbers_travel_through_the_csv_package(ru
     run("export", "--format", "hsds-csv", pkg, "--dir", copy)
     header, rows = read_table(pkg / "phones.csv")
     thai = {r[header.index("number")]: r[header.index("x_country")] for r in rows if r[header.index("x_country")] != "KH"}
-    assert thai == {"+66 2 957 5851": "TH", "1300": "TH"}
+    assert thai == {"+66 2 957 5851": "TH", "+66 2 957 5852": "TH", "+66 53 282 504": "TH", "1300": "TH"}
     header, rows = read_table(pkg / "service_areas.csv")
     assert {(r[header.index("name")], r[header.index("x_km_name")]) for r in rows if r[header.index("x_country")]} == {
         ("Thailand", "ថៃ")}
@@ -80,7 +80,7 @@ def test_a_service_abroad_and_its_thai_numbers_travel_through_the_csv_package(ru
     run("import", pkg, "--dir", copy, "--apply")
     embassy = next(s for s in load(copy).services if s.name.en == "Cambodian embassy in Bangkok")
     assert embassy.country == "TH" and [(p.number, p.tel, p.region) for p in embassy.phones] == [
-        ("+66 2 957 5851", "+6629575851", "TH")]
+        ("+66 2 957 5851", "+6629575851", "TH"), ("+66 2 957 5852", "+6629575852", "TH")]
 
 
 def test_no_doubtful_number_and_no_maintainer_note_in_any_export(run, copy, tmp_path, app):

@@ -69,7 +69,7 @@ def test_sources_are_listed_at_the_end(client, articles, locale):
         html = client.get(f"/{locale}/guide/{a.slug}/").get_data(as_text=True)
         assert a.sources, a.slug
         sources = element(html, r'<ol class="sources">(.*?)</ol>')
-        items = re.findall(r"<li>(.*?)</li>", sources, re.S)
+        items = re.findall(r"<li[^>]*>(.*?)</li>", sources, re.S)
         assert [text(i) for i in items] == [title for title, _ in a.sources]
         for (title, url), item in zip(a.sources, items):
             if url:
@@ -176,3 +176,17 @@ def test_about_page_says_the_khmer_is_being_reviewed_and_how_to_report(client):
     assert 'id="report"' in html and "Tell the outreach worker" in html
     km = client.get("/km/guide/pep-72-hours/").get_data(as_text=True)
     assert 'href="/km/about/#report"' in km
+
+
+@pytest.mark.parametrize("locale,shown", [
+    ("km", '<a href="tel:1280" data-call>1280</a> (១២៨០)'),   # Latin digits to dial, Khmer beside
+    ("en", '<a href="tel:1280" data-call>1280</a>'),
+])
+def test_numbers_in_article_prose_are_tel_links_with_latin_digits(client, locale, shown):
+    html = client.get(f"/{locale}/guide/emergency/").get_data(as_text=True)
+    body = element(html, r"<article[^>]*>(.*?)</article>")
+    assert shown in body
+    # every number of the directory the article gives can be tapped, abroad in its international form
+    assert 'href="tel:117"' in body and 'href="tel:1288"' in body
+    job = client.get(f"/{locale}/guide/job-offers-and-trafficking/").get_data(as_text=True)
+    assert 'href="tel:1300" data-call>1300</a>' in job

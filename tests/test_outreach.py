@@ -159,8 +159,8 @@ def test_share_text_puts_name_and_number_in_the_first_sms(app, locale, capsys):
               f"(median {lengths[len(lengths) // 2]}), {max(p for _, p in sizes)} SMS at most")
 
 
-ABROAD = {"en": ["+66 2 957 5851* (In Thailand)", "1300* (Call from inside Thailand)"],
-          "km": ["+66 2 957 5851* (នៅប្រទេសថៃ)", "1300* (ហៅពីក្នុងប្រទេសថៃ)"]}
+ABROAD = {"en": ["+66 2 957 5851* (In Thailand), +66 2 957 5852* (In Thailand)", "1300* (Call from inside Thailand)"],
+          "km": ["+66 2 957 5851* (នៅប្រទេសថៃ), +66 2 957 5852* (នៅប្រទេសថៃ)", "1300* (ហៅពីក្នុងប្រទេសថៃ)"]}
 
 
 @pytest.mark.parametrize("locale", LOCALES)

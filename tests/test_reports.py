@@ -145,7 +145,7 @@ def test_bad_reports_are_refused_with_a_clear_page_in_the_users_language(client,
 
 
 def test_an_unknown_service_is_refused_in_the_users_language(client, reports_db):
-    for locale, words in (("en", "This listing is not in Mitta any more."), ("km", "ព័ត៌មាននេះលែងមាននៅក្នុងមិត្តទៀតហើយ។")):
+    for locale, words in (("en", "This listing is not in Mitta any more."), ("km", "ព័ត៌មាននេះលែងមាននៅក្នុង«មិត្ត»ទៀតហើយ។")):
         response = post(client, "00000000-0000-4000-8000-000000000000", "kind=closed", locale=locale)
         assert response.status_code == 404 and h1(response) == NOT_SENT[locale]
         assert words in response.get_data(as_text=True)

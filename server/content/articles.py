@@ -16,13 +16,15 @@ LANG_MARK = re.compile(r"^<!-- lang: (km|en) -->\s*$", re.M)
 ALLOWED_TAGS = {"p", "h2", "h3", "ul", "ol", "li", "strong", "em", "a", "blockquote", "br"}
 
 
-def read_articles(r: Reader, folder: Path, categories) -> list[m.Article]:
-    """Every article in `folder`, sorted for the index; problems go to `r`."""
+def read_articles(r: Reader, folder: Path, categories, phones=None, hidden=()) -> list[m.Article]:
+    """Every article in `folder`, sorted for the index; problems go to `r`. `phones` (digits ->
+    Phone: the directory's numbers users may see) become tel: links; `hidden` (digits of its
+    doubtful numbers) may not appear at all."""
     category_slugs = {c.slug for c in categories}
     icons = {c.icon for c in categories}
     articles = []
     for path in sorted(folder.glob("*.md")):
-        article = read_article(r, path, category_slugs, icons)
+        article = read_article(r, path, category_slugs, icons, phones, hidden)
         if article:
             if any(a.slug == article.slug for a in articles):
                 r.problem(path, 2, f"slug '{article.slug}' is used by another article")
@@ -30,13 +32,43 @@ def read_articles(r: Reader, folder: Path, categories) -> list[m.Article]:
     return sorted(articles, key=lambda a: (a.order, a.slug))
 
 
-def render_markdown(text: str) -> str:
+KHMER_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
+# A run of digits (Khmer or Latin) with single spaces inside: "១២៨០", "023 997 919", "+66 2 957 5851".
+NUMBER = re.compile(r"(?<![\w+])\+?[0-9០-៩]+(?: [0-9០-៩]+)*(?![\w])")
+
+
+def digits(number: str) -> str:
+    return re.sub(r"[^0-9+]", "", number.translate(KHMER_DIGITS))
+
+
+def render_markdown(text: str, phones=None) -> str:
+    """Sanitised HTML; each number of the directory (`phones`: digits -> Phone) becomes a tel:
+    link with Latin digits, because people dial on Latin keypads; Khmer digits stay beside it."""
     html = markdown.markdown(text, extensions=[], output_format="html")
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}},
+    html = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}},
                      url_schemes={"https", "tel", "sms"}, link_rel="noopener noreferrer")
+    return _link_numbers(html, phones) if phones else html
 
 
-def read_article(r: Reader, path: Path, category_slugs, icons=None) -> m.Article | None:
+def _link_numbers(html: str, phones) -> str:
+    def number(match):
+        phone = phones.get(digits(match.group(0)))
+        if phone is None:
+            return match.group(0)
+        link = f'<a href="tel:{phone.tel}" data-call>{phone.number}</a>'
+        return link if match.group(0) == phone.number else f"{link} ({match.group(0)})"
+
+    out, in_link = [], False
+    for part in re.split(r"(<[^>]*>)", html):  # text between tags only, never a link's own text
+        if part.startswith("<"):
+            in_link = part.startswith("<a ") or (in_link and part != "</a>")
+            out.append(part)
+        else:
+            out.append(part if in_link else NUMBER.sub(number, part))
+    return "".join(out)
+
+
+def read_article(r: Reader, path: Path, category_slugs, icons=None, phones=None, hidden=()) -> m.Article | None:
     text = r.text(path)
     if text is None:
         return None
@@ -82,12 +114,19 @@ def read_article(r: Reader, path: Path, category_slugs, icons=None) -> m.Article
         elif lang == "km" and not re.search("[\u1780-\u17ff]", bodies[lang]):
             r.problem(path, line, "the Khmer body has no Khmer script in it")
             ok = False
+    if hidden:
+        for n, line in enumerate(body.split("\n")):
+            for found in NUMBER.finditer(line):
+                if digits(found.group(0)) in hidden:
+                    r.problem(path, first_body_line + n, f"{found.group(0)} is a doubtful number in the directory: "
+                              "users must see nothing of it until a call confirms it")
+                    ok = False
     if not ok:
         return None
     return m.Article(
         slug=meta["slug"], order=meta["order"], need=meta["need"], icon=meta["icon"],
         title=text_of(meta["title"]), summary=text_of(meta["summary"]),
-        body_html=m.Text(km=render_markdown(bodies["km"]), en=render_markdown(bodies["en"])),
+        body_html=m.Text(km=render_markdown(bodies["km"], phones), en=render_markdown(bodies["en"], phones)),
         categories=tuple(meta["categories"]), reviewed_on=dt.date.fromisoformat(meta["reviewed_on"]),
         khmer_draft=meta["khmer_status"] == "draft",
         sources=tuple((s["title"], s.get("url")) for s in meta["sources"]))

@@ -10,7 +10,8 @@ import datetime as dt
 from pathlib import Path
 
 from . import model as m
-from .articles import read_articles
+from .articles import digits, read_articles
+from .glossary import check_all as check_terms
 from .organizations import read_directory
 from .reader import ContentError, Problem, Reader, line_of
 from .taxonomies import read_taxonomies
@@ -18,8 +19,9 @@ from .taxonomies import read_taxonomies
 __all__ = ["ContentError", "Problem", "load"]
 
 
-def load(root, today: dt.date | None = None, icons_dir=None) -> m.Content:
+def load(root, today: dt.date | None = None, icons_dir=None, catalog=None) -> m.Content:
     """Load and check everything under `root`; raise ContentError listing every problem.
+    `catalog`: the Khmer UI catalog (a .po file), held to content/glossary.yaml like the content.
     `today`: the day a check date may not be after, from the caller's clock (server/clock.py);
     the machine's day in Cambodia when none is given."""
     root = Path(root).resolve()
@@ -32,7 +34,10 @@ def load(root, today: dt.date | None = None, icons_dir=None) -> m.Content:
     tax = read_taxonomies(r, root, icons_dir)
     directory = read_directory(r, root / "directory", tax.short_codes)
     _cross_reference(r, tax, directory)
-    articles = read_articles(r, root / "guide", tax.categories)
+    phones = {digits(p.number): p for s in directory.services for p in s.public_phones}
+    hidden = {digits(p.number) for s in directory.services for p in s.phones} - set(phones)
+    articles = read_articles(r, root / "guide", tax.categories, phones, hidden)
+    check_terms(r, root, catalog)
     if r.problems:
         raise ContentError(r.problems)
     content = m.Content(

@@ -117,7 +117,13 @@ class Location:
 class Provenance:
     source: str
     checked_on: dt.date | None
-    checked_by: str | None
+    checked_by: str | None  # the maintainers' own record of who and how: never shown as it is
+
+    @property
+    def by_call(self) -> bool:
+        """Whether the check was a call, as `flask content checked` records it ("phone call by …");
+        pages show a translated label for how it was checked, never the maintainers' words."""
+        return bool(self.checked_by) and self.checked_by.lower().startswith("phone call")
 
     def status(self, today: dt.date) -> str:
         """checked | stale | unchecked — what the badge says."""

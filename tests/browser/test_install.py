@@ -48,7 +48,7 @@ def test_chromium_finds_mitta_installable(installed_profile, live_server, locale
     # Chromium offers the install: Mitta shows its own button, and the tap asks the browser.
     button = page.locator(INSTALL)
     button.wait_for(timeout=30_000)
-    assert button.inner_text() == {"km": "ដំឡើងមិត្តលើទូរស័ព្ទនេះ", "en": "Install Mitta on this phone"}[locale]
+    assert button.inner_text() == {"km": "ដំឡើងកម្មវិធីមិត្តលើទូរស័ព្ទនេះ", "en": "Install Mitta on this phone"}[locale]
     box = button.bounding_box()
     assert box["width"] >= 48 and box["height"] >= 48
     assert not page.query_selector(HINT)

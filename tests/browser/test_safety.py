@@ -234,7 +234,7 @@ def test_remove_without_javascript_clears_everything_through_the_server(context,
     cdp = context.new_cdp_session(page)
     cdp.send("Emulation.setScriptExecutionDisabled", {"value": True})  # JavaScript off from here
     page.goto(site.url + "/km/safety/")
-    page.get_by_role("link", name="លុបមិត្តចេញពីទូរស័ព្ទនេះ").click()
+    page.get_by_role("link", name="លុបកម្មវិធីមិត្តចេញពីទូរស័ព្ទនេះ").click()
     page.wait_for_url(site.url + "/km/safety/remove/")
     with page.expect_response(site.url + "/km/safety/remove/") as answer:
         page.get_by_role("button", name="យល់ព្រម លុបទាំងអស់").click()
