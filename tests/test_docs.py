@@ -30,7 +30,9 @@ def anchors(path: Path) -> set[str]:
 
 
 def links(path: Path):
-    for target in LINK.findall(path.read_text(encoding="utf-8")):
+    """Relative link targets, outside code (an example of a link in `code` is not one)."""
+    text = CODE.sub("", re.sub(r"```.*?```", "", path.read_text(encoding="utf-8"), flags=re.S))
+    for target in LINK.findall(text):
         if not re.match(r"[a-z]+:", target):
             yield target
 
