@@ -287,10 +287,11 @@ def test_text_is_compressed_and_pages_revalidate(client):
 
 
 def test_first_visit_pack_fits_the_budget(client):
-    """Compressed bytes of everything one language saves (the browser test measures the real
-    transfer): within the 400 KB budget."""
+    """Compressed bytes of everything one language saves, as a phone's browser asks for them (the
+    browser test measures the real transfer): within the 400 KB budget. Chromium asks for brotli
+    over plain HTTP too; the gzip a client without brotli would get is no budget of ours."""
     pack = worker_pack(client)
-    gz = {"Accept-Encoding": "gzip"}
+    gz = {"Accept-Encoding": "gzip, deflate, br, zstd"}
     for locale in LOCALES:
         total = sum(len(client.get(url, headers=gz).get_data()) for url, _, _ in pack["locales"][locale])
         total += sum(len(client.get(p, headers=gz).get_data()) for p in pack["files"])
