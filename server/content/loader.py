@@ -54,8 +54,9 @@ def load(root, today: dt.date | None = None, icons_dir=None, catalog=None) -> m.
 def _no_empty_need_page(r: Reader, path: Path, lines, content: m.Content):
     """A need page with nothing to call or visit must say where that help is usually found:
     an empty list followed by the emergency numbers is a dead end for a person in danger."""
+    pages = content.need_pages()
     for i, c in enumerate(content.categories):
-        empty = [p.province.slug for p in content.need_pages() if p.category is c and p.offers_nothing]
+        empty = [p.province.slug for p in pages if p.category is c and p.offers_nothing]
         if empty and not c.where:
             r.problem(path, line_of(lines, ("categories", i, "slug")),
                       f"categories[{i}] ({c.slug}): {len(empty)} province page(s) offer nothing to call or visit "

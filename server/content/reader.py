@@ -65,6 +65,9 @@ class Reader:
         self.problems: list[Problem] = []
         self.registry = _schema_registry()
         self.hash = hashlib.sha256()
+        # (path, text, line offset) -> (data, lines) of a text that parsed: the glossary check
+        # reads every file the other readers have read, and parsing is most of a load's time.
+        self._parsed = {}
 
     def name(self, path: Path) -> str:
         try:
@@ -87,6 +90,9 @@ class Reader:
 
     def yaml(self, path: Path, text: str, line_offset: int = 0):
         """(data, lines) where lines maps a path tuple to its line number."""
+        key = (str(path), text, line_offset)
+        if key in self._parsed:
+            return self._parsed[key]
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
@@ -114,6 +120,7 @@ class Reader:
 
         if node is not None:
             walk(node, ())
+        self._parsed[key] = (data, lines)
         return data, lines
 
     def read(self, path: Path, schema: str):
