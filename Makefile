@@ -11,8 +11,11 @@ export PORT HOST
 run: setup
 	$(PY) -m server.serve
 
+# Two workers on a 2-core machine (TEST_WORKERS=0 runs in one process); a file stays on one worker,
+# so its module fixtures (an app, a live server, a content copy) are built once.
+TEST_WORKERS ?= auto
 test: setup-test
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Hostile input against every route for much longer than `make test` does: FUZZ_EXAMPLES (50000)
 # cases per property, 100,000 in all, about 15 minutes on 2 busy cores; prints how many it tried.

@@ -204,7 +204,7 @@ def artifacts():
 
 # Hypothesis: a short search inside `make test`; `make fuzz` (--hypothesis-profile=fuzz) a long one.
 # No example database: a run never depends on what an earlier run on this machine found.
-settings.register_profile("default", max_examples=3000, deadline=None, database=None,
+settings.register_profile("default", max_examples=1000, deadline=None, database=None,
                           print_blob=True)
 settings.register_profile("fuzz", parent=settings.get_profile("default"),
                           max_examples=int(os.environ.get("FUZZ_EXAMPLES", "50000")))
