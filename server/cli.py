@@ -48,9 +48,15 @@ def check(directory):
         for service, phone in doubtful:
             org = model.organization(service.organization_id)
             click.echo(f"  {phone.number}  {org.slug}: {service.name.en}  (source: {phone.source or service.provenance.source})")
+    # What a native speaker has still to review (`flask content review export`), per language.
+    from .review.cli import draft_counts
+    for lang, kinds in draft_counts(directory).items():
+        click.echo(f"in draft in {lang}: {sum(kinds.values())} text(s) ("
+                   + ", ".join(f"{count} {kind}" for kind, count in kinds.items()) + ")")
 
 
 from .maintain import checked, due, export, import_  # noqa: E402  (they need the group above)
+from .review.cli import review  # noqa: E402
 
-for command in (export, import_, due, checked):
+for command in (export, import_, due, checked, review):
     content.add_command(command)
