@@ -232,6 +232,11 @@ class Article:
     reviewed_on: dt.date
     khmer_draft: bool
     sources: tuple[tuple[str, str | None], ...]
+    reviews: tuple[tuple[str, str, dt.date], ...] = ()   # (lang, by, date): a native speaker reviewed all its texts
+
+    def review(self, lang: str) -> tuple[str, dt.date] | None:
+        """(by, date) when every text of the article in `lang` is reviewed (content/FORMAT.md)."""
+        return next(((by, on) for code, by, on in self.reviews if code == lang), None)
 
 
 NEEDS = ("urgent", "health", "rights", "wellbeing")

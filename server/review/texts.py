@@ -169,8 +169,13 @@ def paragraphs(body: str) -> list[str]:
     return PARAGRAPH_BREAK.split(core)[::2] if core else []
 
 
+def _load(text):
+    """Read only (the writer edits with ruamel, whose round trip keeps comments but is slow)."""
+    import yaml
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def content_items(sources: Sources, lang: str):
-    from ..content.writer import yaml
     root = sources.content
     files = sorted(root.glob("*.yaml")) + sorted((root / "directory").glob("*.yaml")) + sorted((root / "guide").glob("*.md"))
     items = []
@@ -183,7 +188,7 @@ def content_items(sources: Sources, lang: str):
         split = split_front_matter(text) if guide else (text, None)
         if split is None:
             continue
-        data = yaml().load(split[0])
+        data = _load(split[0])
         whole, done = marks.file_reviewed(data, lang, guide)
         for at, mapping in yaml_texts(data, lang):
             place = place_of(at)
