@@ -222,7 +222,9 @@ def test_xml_with_an_entity_is_refused(workspace):
     with zipfile.ZipFile(sheet) as z:
         parts = {i.filename: z.read(i) for i in z.infolist()}
     name = "xl/worksheets/sheet1.xml"
-    parts[name] = parts[name].replace(b"?>", b'?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]>', 1)
+    root = parts[name].index(b"<worksheet")
+    parts[name] = (parts[name][:root] + b'<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+                   + parts[name][root:].replace(b"<v>", b"<v>&b;", 1))
     with zipfile.ZipFile(sheet, "w", zipfile.ZIP_DEFLATED) as z:
         for filename, data in parts.items():
             z.writestr(filename, data)

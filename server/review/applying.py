@@ -120,6 +120,7 @@ def decide(rows, current: dict, lang: str, terms):
 
 
 def _catalog(text: str, lang: str, edits: dict, mark: str) -> str:
+    """The catalog with `edits` ({message place: new text, or None when reviewed as it is})."""
     catalog = read_po(io.BytesIO(text.encode("utf-8")), locale=lang)
     for message in catalog:
         if not message.id:
@@ -220,7 +221,8 @@ def plan(sources: texts.Sources, rows, lang: str, by: str, on, icons_dir=None) -
         text = sources.path(file).read_text(encoding="utf-8")
         result.old[file] = text
         if file.endswith(".po"):
-            result.new[file] = _catalog(text, lang, edits, marks.catalog_comment(by, on))
+            mine = {place: new for (f, place), new in edits.items() if f == file}
+            result.new[file] = _catalog(text, lang, mine, marks.catalog_comment(by, on))
         else:
             every = {i.place for i in items if i.file == file}
             result.new[file] = _content_file(text, file, lang, edits, every, by, on)
