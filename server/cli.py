@@ -21,7 +21,8 @@ def content():
 @content.command("check")
 @click.option("--dir", "directory", default=lambda: os.environ.get("MITTA_CONTENT_DIR", CONTENT_DIR),
               show_default="content/", help="the content folder to check")
-def check(directory):
+@click.option("--translations", default=None, help="the gettext catalogs folder whose drafts are counted (default server/translations/)")
+def check(directory, translations):
     """Check every file; exit 1 and list the problems when anything is wrong."""
     try:
         model = load(directory, today=Clock.from_environment().today(), icons_dir=CATEGORY_ICONS, catalog=KHMER_CATALOG)
@@ -50,7 +51,7 @@ def check(directory):
             click.echo(f"  {phone.number}  {org.slug}: {service.name.en}  (source: {phone.source or service.provenance.source})")
     # What a native speaker has still to review (`flask content review export`), per language.
     from .review.cli import draft_counts
-    for lang, kinds in draft_counts(directory).items():
+    for lang, kinds in draft_counts(directory, *([translations] if translations else [])).items():
         click.echo(f"in draft in {lang}: {sum(kinds.values())} text(s) ("
                    + ", ".join(f"{count} {kind}" for kind, count in kinds.items()) + ")")
 
