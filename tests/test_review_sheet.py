@@ -173,11 +173,22 @@ def test_a_ui_string_changed_marks_it_reviewed_with_a_minimal_diff(workspace):
     book, ws = rows(sheet)
     row = find(ws, english="About")
     row[3].value, row[4].value = "អំពីកម្មវិធី", "changed"
+    for other in ws.iter_rows(min_row=2):
+        if other[6].value and "directory/iom.yaml" in other[6].value:
+            other[4].value = "ok"
     book.save(sheet)
     out = import_(content, translations, sheet, "--apply")
-    diff = [line for line in out.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    catalog = out[out.index("+++ b/translations/km/"):]
+    diff = [line for line in catalog.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---"))]
     assert diff == ["-# draft: not yet reviewed by a native speaker", f"+# reviewed: {BY}, 2026-12-01",
                     '-msgstr "អំពីយើង"', '+msgstr "អំពីកម្មវិធី"']
+    # Every text of the organisation's file reviewed as it is: its service pages say who reviewed them.
+    assert re.search(r"^-km_status: draft  +#.*\n\+km_status: reviewed +#.*\n\+km_reviewed:", out, re.M), out[:400]
+    app = make_app({"CONTENT_DIR": str(content)})
+    service = next(s for s in app.extensions["content"].services if app.extensions["content"].organization(s.organization_id).slug == "iom")
+    page = app.test_client().get(f"/km/service/{service.id}/").get_data(as_text=True)
+    assert 'class="reviewed-by"' in page and str(escape(BY)) in page
+    assert str(escape(BY)) not in app.test_client().get(f"/en/service/{service.id}/").get_data(as_text=True)
 
 
 def refused(content, translations, sheet, reason):

@@ -130,17 +130,18 @@ def read_article(r: Reader, path: Path, category_slugs, icons=None, phones=None,
         categories=tuple(meta["categories"]), reviewed_on=dt.date.fromisoformat(meta["reviewed_on"]),
         khmer_draft=meta["khmer_status"] == "draft",
         sources=tuple((s["title"], s.get("url")) for s in meta["sources"]),
-        reviews=_reviews(meta))
+        reviews=reviews_of(meta, guide=True))
 
 
-def _reviews(meta) -> tuple:
-    """(lang, by, date) for each language whose texts are all reviewed: its status says reviewed and
-    `<lang>_reviewed` says who and when (a status alone, from before review sheets, names nobody)."""
+def reviews_of(meta, guide=False) -> tuple:
+    """(lang, by, date) for each language whose texts in this file are all reviewed: its status says
+    reviewed and `<lang>_reviewed` says who and when (a status alone names nobody). content/FORMAT.md,
+    "Review marks"; server/review/ writes them."""
     found = []
     for key, mark in meta.items():
         lang = key.removesuffix("_reviewed")
         if key.endswith("_reviewed") and isinstance(mark, dict):
-            status = meta.get("khmer_status" if lang == "km" else f"{lang}_status")
+            status = meta.get("khmer_status" if guide and lang == "km" else f"{lang}_status")
             if status == "reviewed":
                 found.append((lang, mark["by"], dt.date.fromisoformat(mark["date"])))
     return tuple(sorted(found))

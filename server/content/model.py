@@ -177,6 +177,11 @@ class Service:
     country: str | None = None   # area `{country: TH}`: for people in that country, in no province
     gives: tuple[tuple[str, str], ...] = ()   # (pep | prep, the source that says this service gives it)
     spellings: tuple[str, ...] = ()   # what people type for it that its names do not hold ("polis")
+    reviews: tuple[tuple[str, str, dt.date], ...] = ()   # (lang, by, date): its file's texts all reviewed
+
+    def review(self, lang: str) -> tuple[str, dt.date] | None:
+        """(by, date) when a native speaker reviewed every text of its file in `lang`."""
+        return next(((by, on) for code, by, on in self.reviews if code == lang), None)
 
     @property
     def public_phones(self) -> tuple[Phone, ...]:

@@ -3,14 +3,16 @@ locations. References to other files are only noted here, as `Ref`s, and checked
 the loader once everything is read."""
 from __future__ import annotations
 
+
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import phonenumbers
 from phonenumbers import shortnumberinfo
 
 from . import model as m
+from .articles import reviews_of
 from .reader import Reader, dotted, line_of, repeated, text_of
 
 
@@ -111,8 +113,10 @@ def _read_organization(r: Reader, path: Path, short_codes, found: Directory):
         found.locations.append(_location(f, ("locations", li), loc))
         location_ids.append(loc["id"])
     service_ids = []
+    reviews = reviews_of(data)
     for si, svc in enumerate(data["services"]):
-        found.services.append(_service(f, ("services", si), svc, org["id"], data["km_status"] == "draft", short_codes))
+        service = _service(f, ("services", si), svc, org["id"], data["km_status"] == "draft", short_codes)
+        found.services.append(replace(service, reviews=reviews) if reviews else service)
         service_ids.append(svc["id"])
     found.organizations.append(m.Organization(
         org["id"], path.stem, text_of(org["name"]), text_of(org["description"]), org.get("website"),

@@ -156,7 +156,7 @@ def _mark_file(data, lang, guide, done: set, every: set, by, on):
     """Record the reviewed texts in the file's data; the file turns reviewed when all are."""
     status, key = marks.status_key(lang, guide), marks.reviewed_key(lang)
     if data.get(status) == "reviewed":
-        return
+        return   # reviewed already (a later review of one of its texts changes the text, not who reviewed the file)
     from ..content.writer import quoted
     done = set((data.get(key) or {}).get("texts") or ()) | done
     mark = {"by": quoted(by), "date": on}
