@@ -247,3 +247,13 @@ def test_xml_with_an_entity_is_refused(workspace):
         for filename, data in parts.items():
             z.writestr(filename, data)
     refused(content, translations, sheet, "DTD or entities")
+
+
+def test_where_links_to_the_public_site_when_it_is_given(tmp_path):
+    from server.review import sheet, texts
+    item = texts.Item("content/guide/condoms.md", "body.0", GUIDE, "Use a condom.", "ប្រើស្រោមអនាម័យ។", False, "km")
+    path = tmp_path / "linked.xlsx"
+    sheet.write(path, [item], "km", site="https://mitta.example.org")
+    _, ws = rows(path)
+    assert ws["A2"].hyperlink.target == "https://mitta.example.org/km/guide/condoms/"
+    assert [r.where for r in sheet.read(path)] == ["https://mitta.example.org/km/guide/condoms/"]

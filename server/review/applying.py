@@ -83,7 +83,10 @@ def decide(rows, current: dict, lang: str, terms):
         if key is None:
             refusals.append(f"{_label(row)}: its hidden key is not one `flask content review export` wrote")
             continue
-        file, place, print_ = key
+        code, file, place, print_ = key
+        if code != lang:
+            refusals.append(f"{_label(row)}: this row reviews {code}, not {lang}")
+            continue
         item = current.get((file, place))
         if item is None:
             refusals.append(f"{_label(row)}: this text is no longer in Mitta ({file}, {place})")

@@ -34,18 +34,21 @@ def review():
 @click.option("--lang", required=True, type=click.Choice(marks.reviewable_languages()), help="the language to review")
 @click.option("--status", type=click.Choice(("draft", "all")), default="draft", show_default=True,
               help="draft: only texts not yet reviewed; all: every text")
+@click.option("--site", default=lambda: os.environ.get("MITTA_PUBLIC_URL", ""), show_default="MITTA_PUBLIC_URL",
+              help="the public address the Where links start with (e.g. https://mitta.example.org); "
+                   "without it they are paths (/km/guide/condoms/)")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
 @content_dir
 @translations_dir
-def export_sheet(lang, status, file, directory, translations):
+def export_sheet(lang, status, site, file, directory, translations):
     """Write FILE.xlsx: one row per text a reader sees in LANG, grouped by page."""
-    from .. import create_app
+    from .. import create_app, public
     sources = _sources(directory, translations)
     logging.getLogger("mitta.access").disabled = True  # the pages rendered to find each string are not visits
     app = create_app({"CONTENT_DIR": str(sources.content), "CLOCK": Clock.from_environment().now})
     found = texts.items(sources, lang, texts.ui_places(app, sources, lang))
     chosen = [i for i in found if status == "all" or not i.reviewed]
-    sheet.write(file, chosen, lang)
+    sheet.write(file, chosen, lang, site=public.check(site) if site else "")
     click.echo(f"{file}: {len(chosen)} text(s) to review in {lang} ({len(found) - len(chosen)} already reviewed "
                f"left out)" if status == "draft" else f"{file}: {len(chosen)} text(s) in {lang}")
 
@@ -89,12 +92,11 @@ def import_sheet(file, by, lang, apply_, directory, translations):
 
 
 def _language(rows):
+    """The language the sheet's keys name (each row's is checked against it)."""
     for row in rows:
         key = texts.parse_key(row.key)
-        if key:
-            for lang in marks.reviewable_languages():
-                if key[0] == texts.catalog_file(lang) or row.where.startswith(f"/{lang}/"):
-                    return lang
+        if key and key[0] in marks.reviewable_languages():
+            return key[0]
     return None
 
 

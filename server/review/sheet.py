@@ -43,8 +43,9 @@ class Row:
     key: str
 
 
-def write(path, items, lang: str):
-    """One row per item (texts.Item), grouped by page: each group after a bold row naming it."""
+def write(path, items, lang: str, site: str = ""):
+    """One row per item (texts.Item), grouped by page: each group after a bold row naming it.
+    `site`: the public address the pages' paths are links under (none: the paths alone)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -73,11 +74,14 @@ def write(path, items, lang: str):
         groups.setdefault(item.where, []).append(item)
     page_fill = PatternFill("solid", fgColor="EEF3FA")
     for where in sorted(groups, key=page_rank):
-        sheet.append([where or "Shown at times: messages, forms, errors"])
+        link = site + where if where else ""
+        sheet.append([link or "Shown at times: messages, forms, errors"])
         for cell in sheet[sheet.max_row][:6]:
             cell.font, cell.fill = bold, page_fill
+        if link and site:
+            sheet.cell(sheet.max_row, 1).hyperlink = link
         for item in groups[where]:
-            sheet.append([item.where, item.english, item.current, None, None, None, item.key])
+            sheet.append([link, item.english, item.current, None, None, None, item.key])
             for cell in sheet[sheet.max_row][:6]:
                 cell.font, cell.alignment = font, wrap
     status.add(f"E2:E{max(sheet.max_row, 2)}")

@@ -11,6 +11,8 @@ went stale):
 - guide paragraphs: each block of a guide's body in that language, paired with the English block at
   the same position (place: `body.3`).
 
+The key also names the language, so a sheet says which language it reviews.
+
 `Where` is the page the text shows on. A content field's page follows from what holds it (a service's
 page, a province's, a guide's). A UI string's is found by rendering a sample of the app's pages
 (`ui_places`): the first page of the sample that shows it (home for the header and footer). One that
@@ -24,6 +26,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from babel.messages.pofile import read_po
 
@@ -49,19 +52,20 @@ class Item:
     english: str
     current: str
     reviewed: bool
+    lang: str
 
     @property
     def key(self) -> str:
-        return json.dumps([self.file, self.place, fingerprint(self.english, self.current)], ensure_ascii=False)
+        return json.dumps([self.lang, self.file, self.place, fingerprint(self.english, self.current)], ensure_ascii=False)
 
 
 def parse_key(key: str):
-    """(file, place, fingerprint), or None for anything that is not a key we wrote."""
+    """(lang, file, place, fingerprint), or None for anything that is not a key we wrote."""
     try:
         value = json.loads(key)
     except (TypeError, ValueError):
         return None
-    if isinstance(value, list) and len(value) == 3 and all(isinstance(v, str) for v in value):
+    if isinstance(value, list) and len(value) == 4 and all(isinstance(v, str) for v in value):
         return tuple(value)
     return None
 
@@ -102,7 +106,7 @@ def catalog_items(sources: Sources, lang: str, places=None):
             english = ids[min(index, len(ids) - 1)]
             place = message_place(message, index)
             items.append(Item(catalog_file(lang), place, (places or {}).get(place, ""), english, string or "",
-                              marks.catalog_reviewed(message.user_comments)))
+                              marks.catalog_reviewed(message.user_comments), lang))
     return items
 
 
@@ -193,7 +197,7 @@ def content_items(sources: Sources, lang: str):
         for at, mapping in yaml_texts(data, lang):
             place = place_of(at)
             items.append(Item(file, place, page_of(file, at, data, lang), str(mapping["en"]).strip(),
-                              str(mapping[lang]).strip(), whole or place in done))
+                              str(mapping[lang]).strip(), whole or place in done, lang))
         if guide:
             span, english = body_span(text, lang, split[1]), body_span(text, "en", split[1])
             if span is None:
@@ -202,7 +206,7 @@ def content_items(sources: Sources, lang: str):
             for i, block in enumerate(paragraphs(text[slice(*span)])):
                 place = f"body.{i}"
                 items.append(Item(file, place, page_of(file, (), data, lang), theirs[i] if i < len(theirs) else "",
-                                  block, whole or place in done))
+                                  block, whole or place in done, lang))
     return items
 
 
@@ -227,7 +231,7 @@ def page_rank(url: str):
     """Pages in the order a reader meets them: home, emergency, guides, provinces, …"""
     if not url:
         return (len(KIND_ORDER) + 1, "")
-    parts = url.split("?")[0].strip("/").split("/")
+    parts = urlsplit(url).path.strip("/").split("/")
     kind = parts[1] if len(parts) > 1 else ""
     return (KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER), url)
 
