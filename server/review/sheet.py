@@ -14,6 +14,7 @@ the browser), so the script shows either way.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 HEADERS = ("Where", "English", "Current", "Reviewed text", "Status", "Note", "Key")
@@ -89,7 +90,15 @@ def write(path, items, lang: str, site: str = ""):
 
 
 def check_zip(path):
-    """Refuse anything but a plain, reasonably sized zip of XML parts (before anything parses it)."""
+    try:
+        _check_zip(path)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
+        raise NotTheSheet(f"a damaged zip ({error})") from None
+
+
+def _check_zip(path):
+    """Refuse anything but a plain, reasonably sized zip of XML parts (before anything parses it):
+    the declared sizes first, then each part read (at most MAX_PART) and parsed by defusedxml."""
     if not zipfile.is_zipfile(path):
         raise NotTheSheet("not a spreadsheet (.xlsx is a zip file; this is not one)")
     with zipfile.ZipFile(path) as z:
@@ -110,8 +119,10 @@ def check_zip(path):
         from defusedxml import DefusedXmlException
         from defusedxml.ElementTree import fromstring
         for info in infos:
-            if info.filename.endswith((".xml", ".rels", ".vml")):
-                data = z.read(info)
+            data = z.read(info)
+            # Every part that could be XML, whatever its name: [Content_Types].xml may declare any
+            # part name as a worksheet, and openpyxl would parse it.
+            if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") or info.filename.endswith((".xml", ".rels", ".vml")):
                 if len(data) != info.file_size:
                     raise NotTheSheet(f"{info.filename}: its size is not the one the zip declares")
                 try:
