@@ -15,6 +15,7 @@ def create_app(test_config=None):
     from . import (api, cards, compress, critical, directory, errors, export, guide, i18n, icons, logs, offline,
                    pages, public, qr, rendering, reports, safety, security, share, static)
     from .clock import Clock
+    from .stats import web as stats
     from .content import load
     from .extensions import babel, cache
     from .paths import CATEGORY_ICONS, CONTENT_DIR, INSTANCE_DIR, KHMER_CATALOG, STATIC_DIR
@@ -68,6 +69,9 @@ def create_app(test_config=None):
     i18n.init_app(app)
     security.init_app(app)
     logs.init_app(app)
+    # Before compress: after_request hooks run last-registered first, so the count sees the final
+    # status (a 304 included).
+    stats.init_app(app)
     errors.init_app(app)
     icons.init_app(app)
     qr.init_app(app)
