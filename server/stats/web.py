@@ -14,6 +14,7 @@ import weakref
 
 import click
 from flask import current_app, g, request
+from flask.cli import with_appcontext
 
 from ..i18n import LOCALES
 from ..rendering import clock, rendering
@@ -109,6 +110,7 @@ def init_app(app):
 
 
 @click.command("stats")
+@with_appcontext
 @click.option("--month", help="YYYY-MM; the current month on the app's clock when left out")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV instead of a table")
 def stats_command(month, as_csv):
