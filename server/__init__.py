@@ -47,6 +47,9 @@ def create_app(test_config=None):
         # The app's one clock (server/clock.py): None is the machine's; MITTA_CLOCK=2026-12-01T09:00+07:00
         # pins a server started from the environment; tests give a callable (tests/conftest.py).
         CLOCK=None,
+        # Seconds between two writes of the page counts (server/stats/): what a server killed
+        # outright can lose. MITTA_STATS_FLUSH_SECONDS=…
+        STATS_FLUSH_SECONDS=5.0,
     )
     if test_config is None:
         # MITTA_QUICK_EXIT_URL=…, MITTA_PUBLIC_URL=… (values are JSON where they parse as JSON).

@@ -23,9 +23,6 @@ from . import store
 from .counter import Counter
 from .store import Key
 
-# Seconds between two writes of the counts: a server killed outright loses at most this much.
-FLUSH_SECONDS = 5.0
-
 _open = weakref.WeakSet()   # every app's counter, written once more at exit
 
 
@@ -78,8 +75,11 @@ def first_parts() -> dict[str, str]:
 
 def init_app(app):
     path = db_path(app)
-    counter = app.extensions["stats"] = Counter(lambda batch: store.add(path, batch),
-                                                float(app.config.get("STATS_FLUSH_SECONDS", FLUSH_SECONDS)))
+    every = app.config["STATS_FLUSH_SECONDS"]
+    if isinstance(every, bool) or not isinstance(every, (int, float)) or not 0 < every <= 3600:
+        raise ValueError(f"STATS_FLUSH_SECONDS (MITTA_STATS_FLUSH_SECONDS) must be seconds, above 0 and at most "
+                         f"3600, not {every!r}")
+    counter = app.extensions["stats"] = Counter(lambda batch: store.add(path, batch), float(every))
     _open.add(counter)
     model = app.extensions["content"]
     firsts = {}
