@@ -56,19 +56,20 @@ class Counter:
 
     def _run(self):
         while not self._stop.wait(self.every):
-            self._flush_logged()
+            written = self._flush_logged()
             with self._lock:
-                if not self._pending:
-                    # Idle: the thread ends, and the next count starts another, so a test's many
-                    # short-lived apps leave no threads behind.
+                if not written and not self._pending:
+                    # A whole interval without a count: the thread ends, and the next count
+                    # starts another, so a test's many short-lived apps leave no threads behind.
                     self._thread = None
                     return
 
-    def _flush_logged(self):
+    def _flush_logged(self) -> int:
         try:
-            self.flush()
+            return self.flush()
         except Exception as error:  # the server keeps serving; the counts wait for the next try
             log.warning("stats: %d counts not written yet, kept for the next try: %s", self.pending(), error)
+            return 0
 
     def close(self) -> None:
         """Stop the thread and write what is left (at exit)."""

@@ -85,7 +85,7 @@ def month_days(month: str) -> tuple[dt.date, dt.date]:
     return dt.date(year, number, 1), dt.date(year, number, calendar.monthrange(year, number)[1])
 
 
-def month(path: str, month: str) -> dict[tuple[str, str, str], dict[str, int]]:
+def month_counts(path: str, month: str) -> dict[tuple[str, str, str], dict[str, int]]:
     """{(kind, province, need): {lang: the month's total}}; {} when there is no database."""
     first, last = month_days(month)
     db = connect(path, create=False)

@@ -122,7 +122,7 @@ def stats_command(month, as_csv):
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--month") from None
     app.extensions["stats"].flush()   # what this process counted, if anything
-    rows = store.table(store.month(db_path(app), month), LOCALES)
+    rows = store.table(store.month_counts(db_path(app), month), LOCALES)
     if as_csv:
         click.echo(store.as_csv(rows), nl=False)
         return
