@@ -15,6 +15,7 @@ def create_app(test_config=None):
     from . import (api, cards, compress, critical, directory, errors, export, guide, i18n, icons, logs, offline,
                    pages, public, qr, rendering, reports, safety, security, share, static)
     from .clock import Clock
+    from .stats import web as stats
     from .content import load
     from .extensions import babel, cache
     from .paths import CATEGORY_ICONS, CONTENT_DIR, INSTANCE_DIR, KHMER_CATALOG, STATIC_DIR
@@ -46,6 +47,9 @@ def create_app(test_config=None):
         # The app's one clock (server/clock.py): None is the machine's; MITTA_CLOCK=2026-12-01T09:00+07:00
         # pins a server started from the environment; tests give a callable (tests/conftest.py).
         CLOCK=None,
+        # Seconds between two writes of the page counts (server/stats/): what a server killed
+        # outright can lose. MITTA_STATS_FLUSH_SECONDS=…
+        STATS_FLUSH_SECONDS=5.0,
     )
     if test_config is None:
         # MITTA_QUICK_EXIT_URL=…, MITTA_PUBLIC_URL=… (values are JSON where they parse as JSON).
@@ -68,6 +72,9 @@ def create_app(test_config=None):
     i18n.init_app(app)
     security.init_app(app)
     logs.init_app(app)
+    # Before compress: after_request hooks run last-registered first, so the count sees the final
+    # status (a 304 included).
+    stats.init_app(app)
     errors.init_app(app)
     icons.init_app(app)
     qr.init_app(app)

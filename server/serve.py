@@ -5,6 +5,7 @@ and a small VPS. HOST and PORT override the address.
 """
 import logging
 import os
+import signal
 import sys
 
 from waitress import create_server
@@ -38,10 +39,21 @@ def main(factory=create_app):
     for listener in [server, *getattr(server, "map", {}).values()]:
         if hasattr(listener, "channel_class"):
             listener.channel_class = channel
+    # SIGTERM (systemd, docker stop) ends the server as Ctrl-C does: the requests under way are
+    # answered (the queue waiting for a worker is not), then the page counts still in memory are written (server/stats/).
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         server.run()
     except KeyboardInterrupt:
         pass
+    finally:
+        server.task_dispatcher.shutdown()
+        if "stats" in app.extensions:
+            app.extensions["stats"].close()
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def proxy_settings(app):
