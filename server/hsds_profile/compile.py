@@ -163,7 +163,8 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     files = build()
     if "--check" in argv:
-        stale = sorted(set(files) ^ set(committed()) | {n for n, t in files.items() if committed().get(n) != t})
+        now = committed()
+        stale = sorted(set(files) ^ set(now) | {n for n, t in files.items() if now.get(n) != t})
         if stale:
             print("schema/ is not what the profile compiles to; run python -m server.hsds_profile.compile:\n  "
                   + "\n  ".join(stale))
