@@ -69,6 +69,8 @@ def test_every_answer_validates_against_the_official_schemas(client, model, lang
         record = get(client, f"/api/v1/organizations/{o.id}?lang={lang}")
         assert problems(record, "organization.json") == [], o.id
         assert [x["id"] for x in record["services"]] == list(o.service_ids)
+        for location in record["locations"]:   # as the HSDS CI checks a location on its own
+            assert problems(location, "location.json") == [], location["id"]
         checked += 1
     assert checked == 2 * (len(model.services) + len(model.organizations)) + 1 + len(model.categories)
     root = get(client, "/api/v1/")

@@ -8,6 +8,7 @@ The API serves it under PATH: the profile's own URI, which the API root names as
 from __future__ import annotations
 
 import json
+from functools import cache
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -25,21 +26,20 @@ ATTRIBUTION = ("Derived from the Human Services Data Specification (HSDS) 3.1 ©
                "(openreferral.org), CC BY-SA 4.0; the patches in profile/ are Mitta's, under the same licence.")
 
 
+@cache
 def files() -> dict[str, bytes]:
     """Every file of the profile, by its path under PATH: `profile/<name>.json` (the patches) and
-    `schema/[compiled/]<name>.json` (what they compile to), as committed."""
+    `schema/[compiled/]<name>.json` (what they compile to), as committed (read once: they change
+    only with a commit)."""
     found = {f"profile/{p.name}": p.read_bytes() for p in sorted(PATCH_DIR.glob("*.json"))}
     found |= {f"schema/{p.relative_to(SCHEMA_DIR).as_posix()}": p.read_bytes()
               for p in sorted(SCHEMA_DIR.rglob("*.json"))}
     return found
 
 
-def schema(name: str) -> dict:
-    """One compiled object schema of the profile, e.g. "service.json" (schema/service.json)."""
-    return json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
-
-
+@cache
 def schemas() -> dict[str, dict]:
+    """The profile's object schemas by file name (shared: read, never change them)."""
     return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(SCHEMA_DIR.glob("*.json"))}
 
 
