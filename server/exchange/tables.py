@@ -125,6 +125,15 @@ def profile_tables() -> dict[str, dict]:
     return {s["path"].removesuffix(".csv"): s for s in hsds_profile.schemas().values()}
 
 
+def _field(column, spec):
+    # A column the profile does not define is written all the same (the strict test of the
+    # package names it), without a description.
+    field = {"name": column, "type": TYPES.get(column, "string")}
+    if spec and spec.get("description"):
+        field["description"] = spec["description"]
+    return field
+
+
 def write_csv(model, folder: Path, profile: str):
     """The HSDS tabular data package: UTF-8 with a BOM (so Excel shows Khmer) and datapackage.json,
     which names the HSDS profile and describes each column as the profile does."""
@@ -143,9 +152,7 @@ def write_csv(model, folder: Path, profile: str):
         resources.append({
             "name": name, "path": path.name, "profile": "tabular-data-resource", "format": "csv",
             "mediatype": "text/csv", "encoding": "utf-8-sig",
-            "schema": {"fields": [{"name": c, "type": TYPES.get(c, "string"),
-                                   "description": described[name]["properties"][c]["description"]}
-                                  for c in columns],
+            "schema": {"fields": [_field(c, described.get(name, {}).get("properties", {}).get(c)) for c in columns],
                        "primaryKey": ["id"]}})
     # `profile` is Frictionless's own (what kind of package); the HSDS profile has its own key.
     package = {"name": "mitta-hsds", "title": "Mitta referral directory (Open Referral HSDS 3.1)",
