@@ -13,15 +13,21 @@ import re
 from flask import Blueprint, current_app, request
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound
 
-from . import hsds, openapi
+from . import hsds, hsds_profile, openapi
 from .content.model import CAMBODIA
 from .extensions import content
+from .public import public_url
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 PREFIX = "/api/"
 MAX_PER_PAGE = openapi.MAX_PER_PAGE
 DEFAULT_PER_PAGE = openapi.DEFAULT_PER_PAGE
+# The profile's files as committed (server/hsds_profile/), read once: served as they are.
+PROFILE_FILES = hsds_profile.files()
+# Digits enough for any real page: a longer number is only a page past the end, and is not read
+# as a number thousands of digits long.
+MAX_DIGITS = 9
 
 
 def _json(data, status=200):
@@ -66,13 +72,15 @@ def _lang(args):
     return lang
 
 
-def _integer(args, name, default, low, high):
+def _whole(args, name, default):
+    """A whole number from 1, with no upper bound (HSDS sets none): the caller clamps it."""
     raw = args.get(name)
     if raw is None:
         return default
-    if not raw.isascii() or not raw.isdigit() or not low <= int(raw) <= high:
-        _fail(BadRequest, f"parameter '{name}' must be a whole number from {low} to {high}")
-    return int(raw)
+    digits = raw.lstrip("0") if raw.isascii() and raw.isdigit() else ""
+    if not digits:
+        _fail(BadRequest, f"parameter '{name}' must be a whole number from 1")
+    return int(digits) if len(digits) <= MAX_DIGITS else 10 ** MAX_DIGITS
 
 
 def _datetime(args, name):
@@ -91,21 +99,52 @@ def _datetime(args, name):
 
 
 def _paged(items, args):
-    page_number = _integer(args, "page", 1, 1, 1_000_000)
-    per_page = _integer(args, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    # Past the last page: an empty page. More than MAX_PER_PAGE asked: MAX_PER_PAGE given, and
+    # the page's `size` and `total_pages` say so.
+    page_number = _whole(args, "page", 1)
+    per_page = min(_whole(args, "per_page", DEFAULT_PER_PAGE), MAX_PER_PAGE)
     return _json(hsds.page(items, page_number, per_page))
 
 
 @bp.route("/")
 def root():
     _args(set())
-    return _json({"version": hsds.VERSION, "profile": openapi.PROFILE, "openapi_url": openapi.URL})
+    # HSDS says both are URIs (absolute): built from PUBLIC_URL, never from the request.
+    return _json({"version": hsds.VERSION, "profile": public_url(hsds_profile.PATH),
+                  "openapi_url": public_url(openapi.URL)})
+
+
+@bp.route("/profile/")
+def profile():
+    _args(set())
+    return _json(hsds_profile.index(public_url(hsds_profile.PATH)))
+
+
+def _profile_file(path):
+    _args(set())
+    body = PROFILE_FILES.get(path) or _fail(NotFound, "the profile has no such file (see /api/v1/profile/)")
+    return current_app.response_class(body, mimetype="application/json")
+
+
+@bp.route("/profile/profile/<name>")
+def profile_patch(name):
+    return _profile_file(f"profile/{name}")
+
+
+@bp.route("/profile/schema/<name>")
+def profile_schema(name):
+    return _profile_file(f"schema/{name}")
+
+
+@bp.route("/profile/schema/compiled/<name>")
+def profile_compiled(name):
+    return _profile_file(f"schema/compiled/{name}")
 
 
 @bp.route("/openapi.json")
 def document():
     _args(set())
-    return _json(openapi.document(content()))
+    return _json(openapi.document(content(), public_url(hsds_profile.PATH)))
 
 
 @bp.route("/services")

@@ -32,7 +32,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from . import assets, compress, offline, security
+from . import assets, compress, hsds_profile, offline, security
 from .rendering import render
 from .i18n import DEFAULT, LOCALES
 
@@ -98,6 +98,8 @@ def urls(app, pack) -> list[str]:
     # default answer (English, the first page); a list longer than one page is left out (its next
     # pages would need `?page=`), and the server configurations refuse API queries.
     found |= {"/api/v1/", "/api/v1/openapi.json", *LISTS}
+    # The HSDS profile the API's root names, so that its address answers on a static host too.
+    found |= {hsds_profile.PATH, *(hsds_profile.PATH + name for name in hsds_profile.files())}
     found |= {f"/api/v1/services/{s.id}" for s in model.services}
     found |= {f"/api/v1/organizations/{o.id}" for o in model.organizations}
     return sorted(found)

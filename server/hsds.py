@@ -7,8 +7,10 @@ or with the pages. Choices the specification leaves open:
   Khmer with "km"), with the same ids in both. The files we exchange (`bilingual=True`) carry the
   English in the standard fields and the Khmer beside it in `x_km_<field>` extension fields, so a
   spreadsheet shows both side by side and an import loses neither.
-- Mitta's own facts that HSDS has no field for travel as documented `x_` extensions (see
-  EXTENSIONS); nothing a user must not see (maintainer notes, doubtful numbers) is ever in a record.
+- Mitta's own facts that HSDS has no field for travel as `x_` fields, each defined (type and
+  meaning) by a patch of Mitta's HSDS profile (server/hsds_profile/profile/), against which every
+  record validates strictly; nothing a user must not see (maintainer notes, doubtful numbers) is
+  ever in a record.
 - Ids: ours are UUIDs already; records that have no id in content/ (schedules, addresses,
   taxonomy terms, ...) get a UUID derived from what they belong to, so they never change.
 - A defunct or inactive service is still listed, with its HSDS `status`: a partner must learn
@@ -31,26 +33,6 @@ COUNTRY = {"en": "Cambodia", "km": "កម្ពុជា"}
 NATIONAL = "national"
 DAY_END = "24:00"          # content's "until midnight"; HSDS times are hh:mm:ss, so 23:59:59
 DAY_END_HSDS = "23:59:59"
-
-# Extension fields, and what each holds (the OpenAPI document repeats this for partners).
-EXTENSIONS = {
-    "x_summary": "service: one line saying what it does",
-    "x_safety_note": "service: what a person must know before using it (police, shelters, ...)",
-    "x_free": "service: true only where a source says it is free",
-    "x_source": "service: where the information comes from; phone: where the number comes from, when that differs",
-    "x_checked_by": "service: who confirmed it on assured_date (absent: not yet checked, call to confirm)",
-    "x_alert_from": "service: first day the alert applies (YYYY-MM-DD)",
-    "x_alert_until": "service: last day the alert applies (YYYY-MM-DD)",
-    "x_scope": "organization: national or provincial",
-    "x_province": "location, service_area: the province's slug (service_area: 'national' for all of Cambodia)",
-    "x_country": "phone: the ISO 3166 country the number belongs to (KH unless another; a short code works "
-                 "only inside it, other numbers are in international form); service_area: the country "
-                 "abroad a service is for (then it has no x_province)",
-    "x_sms": "phone: true when the number takes SMS",
-    "x_available": "phone: when it answers",
-    "x_confidence": "phone: confirmed or plausible (plausible: not yet checked, call to confirm)",
-    "x_km_<field>": "exports only: the Khmer text of <field>, whose standard field holds the English",
-}
 
 # content field -> HSDS field, for every text of a service
 SERVICE_TEXTS = {"name": "name", "description": "description", "cost": "fees_description",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from . import calls, exchange, report_store
+from . import calls, exchange, hsds_profile, public, report_store
 from .clock import Clock
 from .content import ContentError, load
 from .paths import CATEGORY_ICONS, CONTENT_DIR
@@ -33,6 +33,12 @@ def _model(directory):
         sys.exit(1)
 
 
+def _profile_url():
+    """The HSDS profile the API names, at MITTA_PUBLIC_URL as the server reads it (this command
+    needs no app)."""
+    return public.check(os.environ.get("MITTA_PUBLIC_URL") or public.DEFAULT) + hsds_profile.PATH
+
+
 @click.command("export")
 @click.option("--format", "kind", type=click.Choice(["hsds-json", "hsds-csv"]), required=True)
 @click.argument("target", type=click.Path(file_okay=False, path_type=Path))
@@ -40,7 +46,7 @@ def _model(directory):
 def export(kind, target, directory):
     """Write the directory as HSDS 3.1 into TARGET: JSON files, or the tabular CSV package."""
     model = _model(directory)
-    written = (exchange.write_json if kind == "hsds-json" else exchange.write_csv)(model, target)
+    written = (exchange.write_json if kind == "hsds-json" else exchange.write_csv)(model, target, _profile_url())
     size = sum(p.stat().st_size for p in written)
     click.echo(f"{len(written)} files, {size:,} bytes in {target}: {len(model.organizations)} organisations, "
                f"{len(model.services)} services (doubtful numbers and maintainer notes left out)")

@@ -1,58 +1,84 @@
-"""Validation against the vendored official HSDS 3.1 schemas (tests/hsds/, CC BY-SA 4.0).
-
-HSDS's object schemas allow any extra field, so besides the schemas themselves every field must be
-one HSDS defines for that object or a documented `x_` extension: a misspelt field fails here."""
+"""Validation against Mitta's compiled HSDS profile (server/hsds_profile/schema/) in the strict mode
+of the HSDS specification's own CI (validate_examples_json_schema.sh): each schema is passed through
+compiletojsonschema with `--set-additional-properties-false-everywhere`, so a property the profile
+does not define fails anywhere in a document, then the document is validated with jsonschema, as
+check-jsonschema does. Which schema holds which document is the CI's choice too: a fully nested
+service or organization against `compiled/`, a record of a list answer against `compiled/*_list`,
+a taxonomy, term or location against its own object schema."""
 import json
+from functools import cache
 from pathlib import Path
 
 import jsonschema
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT7
+from compiletojsonschema.compiletojsonschema import CompileToJsonSchema
 
-SCHEMA_DIR = Path(__file__).with_name("hsds") / "schema"
-EXAMPLES = Path(__file__).with_name("hsds") / "examples"
-SCHEMAS = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in SCHEMA_DIR.glob("*.json")}
-REGISTRY = Registry().with_resources(
-    (name, Resource.from_contents(schema, default_specification=DRAFT7)) for name, schema in SCHEMAS.items())
-PAGE = SCHEMAS["openapi.json"]["components"]["schemas"]["Page"]
-# HSDS's compiled "fully nested" organization (examples/organization_full.json) lists its services.
-NESTED_EXTRAS = {"organization.json": {"services": "service.json"}}
+from server import hsds_profile
 
-
-def problems(record, schema_name, at=""):
-    """Every way `record` breaks the official schema `schema_name`, as readable strings."""
-    validator = jsonschema.Draft7Validator(SCHEMAS[schema_name], registry=REGISTRY,
-                                           format_checker=jsonschema.FormatChecker())
-    found = [f"{at}/{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(record)]
-    return found + unknown_fields(record, schema_name, at)
+SCHEMA_DIR = hsds_profile.SCHEMA_DIR
+CORE = hsds_profile.CORE_DIR / "schema"
+EXAMPLES = hsds_profile.CORE_DIR / "examples"
+# HSDS's own API description: its page wrapper and the answer of `/`.
+CORE_OPENAPI = json.loads((CORE / "openapi.json").read_text(encoding="utf-8"))
+PAGE = CORE_OPENAPI["components"]["schemas"]["Page"]
+ROOT = CORE_OPENAPI["paths"]["/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+# A list answer's records are the one-to-one fields only (HSDS's `*_list` compiled schemas).
+LIST_ITEMS = {"service.json": "compiled/service_list.json", "organization.json": "compiled/organization_list.json"}
+FULL = {"service.json": "compiled/service.json", "organization.json": "compiled/organization.json"}
+validated = {"documents": 0}   # how many documents the tests validated (printed by test_api)
 
 
-def unknown_fields(record, schema_name, at):
-    found = []
-    props = SCHEMAS[schema_name]["properties"]
-    for key, value in record.items():
-        if key.startswith("x_"):
-            continue
-        extra = NESTED_EXTRAS.get(schema_name, {}).get(key)
-        spec = {"items": {"$ref": extra}} if extra else props.get(key)
-        if spec is None:
-            found.append(f"{at}/{key}: not an HSDS field of {schema_name} and not an x_ extension")
-            continue
-        target = spec.get("$ref") or spec.get("items", {}).get("$ref")
-        if target and isinstance(value, dict):
-            found += problems(value, target, f"{at}/{key}")
-        elif target and isinstance(value, list):
-            for i, item in enumerate(value):
-                found += problems(item, target, f"{at}/{key}/{i}")
-    return found
+@cache
+def strict_schema(name: str) -> dict:
+    """`name` under the profile's schema/, as the specification's CI makes it strict."""
+    compiled = CompileToJsonSchema(input_filename=str(SCHEMA_DIR / name),
+                                   set_additional_properties_false_everywhere=True).get()
+    return json.loads(json.dumps(compiled))
+
+
+def _strict(schema: dict) -> dict:
+    return json.loads(json.dumps(CompileToJsonSchema(input_schema=schema,
+                                                     set_additional_properties_false_everywhere=True).get()))
+
+
+@cache
+def _validator(name: str):
+    schema = strict_schema(name)
+    jsonschema.validators.validator_for(schema).check_schema(schema)
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+def _problems(validator, record, at):
+    validated["documents"] += 1
+    return [f"{at}/{'/'.join(map(str, e.absolute_path))}: {e.message}"
+            for e in sorted(validator.iter_errors(record), key=lambda e: list(map(str, e.absolute_path)))]
+
+
+def problems(record, schema_name, at="", in_list=False):
+    """Every way `record` breaks the profile's schema for `schema_name` ("service.json", ...),
+    strictly: a fully nested service or organization, or (`in_list`) a record of a list answer."""
+    name = (LIST_ITEMS if in_list else FULL).get(schema_name, schema_name)
+    return _problems(_validator(name), record, at)
 
 
 def page_problems(body, item_schema):
-    validator = jsonschema.Draft7Validator(PAGE)
-    found = [f"/{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(body)]
-    wanted = set(PAGE["properties"]) | {"contents"}
-    if set(body) != wanted:
-        found.append(f"page wrapper has {sorted(body)}, HSDS says {sorted(wanted)}")
+    """An HSDS page of records: the wrapper as HSDS's API description has it, with nothing beside
+    its fields and `contents`, and each record strictly."""
+    wrapper = _strict(dict(PAGE, properties=dict(PAGE["properties"], contents={"type": "array"}),
+                           required=[*PAGE["properties"], "contents"]))
+    found = _problems(jsonschema.Draft202012Validator(wrapper), body, "")
     for i, item in enumerate(body.get("contents", [])):
-        found += problems(item, item_schema, f"/contents/{i}")
+        found += problems(item, item_schema, f"/contents/{i}", in_list=True)
     return found
+
+
+def root_problems(body):
+    """The answer of `/api/v1/`, against HSDS's own description of it (absolute URIs), strictly."""
+    schema = _strict(dict(ROOT, required=list(ROOT["properties"])))
+    return _problems(jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()), body, "")
+
+
+def strict_file(name: str, folder: Path) -> Path:
+    """The strict schema written to a file, for check-jsonschema's --schemafile."""
+    path = folder / name.replace("/", "_")
+    path.write_text(json.dumps(strict_schema(name)), encoding="utf-8")
+    return path

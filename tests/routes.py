@@ -49,7 +49,9 @@ def examples(app):
         urls.append(url_for("offline.worker_config"))
         model = app.extensions["content"]
         urls += [url_for("api.service", id=model.services[0].id), url_for("api.service", id=model.services[0].id, lang="km"),
-                 url_for("api.organization", id=model.organizations[0].id), "/api/v1/no-such-thing"]
+                 url_for("api.organization", id=model.organizations[0].id), "/api/v1/no-such-thing",
+                 url_for("api.profile_patch", name="service.json"), url_for("api.profile_schema", name="phone.json"),
+                 url_for("api.profile_compiled", name="service.json")]
     adapter = app.url_map.bind("localhost")
     found = {}
     for url in dict.fromkeys(urls):

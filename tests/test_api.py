@@ -1,5 +1,6 @@
-"""The HSDS 3.1 API: every answer in both languages validates against the vendored official
-schemas; paging edges; filters; 404 and 400 JSON bodies; CORS on the API only."""
+"""The HSDS 3.1 API: every answer in both languages validates strictly against Mitta's compiled
+HSDS profile, which the API serves and names; paging edges (clamped, past the end); filters; 404
+and 400 JSON bodies; CORS on the API only."""
 import json
 import re
 import shutil
@@ -7,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from hsds_schemas import EXAMPLES, page_problems, problems
+from hsds_schemas import page_problems, problems, root_problems, validated
 import conftest
-from server import hsds, openapi, security
+from server import hsds, hsds_profile, openapi, security
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,14 +38,19 @@ def model(app):
     return app.extensions["content"]
 
 
-def test_the_validator_refuses_what_hsds_refuses():
-    """The checks below could not pass by accident: a broken record fails them."""
-    example = json.loads((EXAMPLES / "service_full.json").read_text())
-    assert problems(example, "service.json") == []
-    broken = dict(example, status="open", phones=[{"number": "1"}], x_fine=1, colour="red")
+def test_the_validator_refuses_what_the_profile_refuses(client, model):
+    """The checks below could not pass by accident: a broken record fails them, and a field the
+    profile does not define fails at any depth, x_ or not."""
+    record = get(client, f"/api/v1/services/{model.services[0].id}")
+    assert problems(record, "service.json") == []
+    broken = dict(record, status="open", phones=[{"number": "1", "x_fine": 1}], colour="red")
+    broken["organization"] = dict(record["organization"], x_km_colour="ក")
     found = "\n".join(problems(broken, "service.json"))
-    assert "'open' is not one of" in found and "'id' is a required property" in found
-    assert "/colour: not an HSDS field" in found and "x_fine" not in found
+    assert "/status: 'open' is not one of" in found and "/phones/0: 'id' is a required property" in found
+    assert "'colour' was unexpected" in found and "'x_fine' was unexpected" in found
+    assert "/organization: Additional properties are not allowed ('x_km_colour' was unexpected)" in found
+    # A list answer's records hold no nested lists (HSDS's compiled service_list.json).
+    assert any("'phones'" in p for p in problems(record, "service.json", in_list=True))
 
 
 @pytest.mark.parametrize("lang", ["en", "km"])
@@ -63,9 +69,15 @@ def test_every_answer_validates_against_the_official_schemas(client, model, lang
         record = get(client, f"/api/v1/organizations/{o.id}?lang={lang}")
         assert problems(record, "organization.json") == [], o.id
         assert [x["id"] for x in record["services"]] == list(o.service_ids)
+        for location in record["locations"]:   # as the HSDS CI checks a location on its own
+            assert problems(location, "location.json") == [], location["id"]
         checked += 1
     assert checked == 2 * (len(model.services) + len(model.organizations)) + 1 + len(model.categories)
-    assert get(client, "/api/v1/") == {"version": "3.1", "profile": openapi.PROFILE, "openapi_url": openapi.URL}
+    root = get(client, "/api/v1/")
+    assert root_problems(root) == []
+    assert root == {"version": "3.1", "profile": "http://127.0.0.1:8000/api/v1/profile/",
+                    "openapi_url": "http://127.0.0.1:8000/api/v1/openapi.json"}
+    print(f"{validated['documents']} documents validated strictly so far")
 
 
 def test_english_by_default_khmer_on_request_with_the_same_ids(client, model):
@@ -137,7 +149,7 @@ def test_paging_edges(client, model):
     assert one[0]["first_page"] and not one[0]["last_page"] and one[-1]["last_page"]
     assert not any(p["first_page"] for p in one[1:]) and all(p["size"] == 1 for p in one)
     assert len({p["contents"][0]["id"] for p in one}) == total
-    whole = get(client, "/api/v1/services?per_page=100")
+    whole = get(client, "/api/v1/services?per_page=1000")
     assert (whole["total_pages"], whole["size"], whole["first_page"], whole["last_page"]) == (1, total, True, True)
     assert [s["id"] for s in whole["contents"]] == [p["contents"][0]["id"] for p in one]
     exact = get(client, f"/api/v1/services?per_page={total}&page=1")
@@ -146,11 +158,26 @@ def test_paging_edges(client, model):
     assert past["contents"] == [] and past["empty"] and past["size"] == 0 and past["total_items"] == total
     default = get(client, "/api/v1/services")
     assert default["size"] == min(total, openapi.DEFAULT_PER_PAGE)
+    far = get(client, "/api/v1/services?page=" + "9" * 4000)
+    assert far["contents"] == [] and far["empty"] and far["total_items"] == total
+
+
+def test_per_page_beyond_the_maximum_is_clamped_and_the_page_says_its_real_size(client):
+    """HSDS sets no maximum: a client asking for 1,000 a page gets pages of 100, told so."""
+    terms = get(client, "/api/v1/taxonomy_terms?per_page=1")["total_items"]
+    for per_page in ("101", "1000", "0001000", "9" * 40):
+        body = get(client, f"/api/v1/taxonomy_terms?per_page={per_page}")
+        assert body["size"] == min(terms, openapi.MAX_PER_PAGE) == len(body["contents"])
+        assert body["total_pages"] == -(-terms // openapi.MAX_PER_PAGE) and body["last_page"]
+    services = get(client, "/api/v1/services?per_page=1")["total_items"]
+    assert services > 2
+    body = get(client, "/api/v1/services?per_page=1000&page=2")
+    assert body["contents"] == [] and body["page_number"] == 2 and body["total_pages"] == -(-services // 100)
 
 
 @pytest.mark.parametrize("query, says", [
     ("page=0", "'page'"), ("page=-1", "'page'"), ("page=abc", "'page'"), ("page=1.5", "'page'"),
-    ("per_page=0", "'per_page'"), ("per_page=101", "'per_page'"), ("per_page=%D9%A3", "'per_page'"),
+    ("per_page=0", "'per_page'"), ("per_page=000", "'per_page'"), ("per_page=%D9%A3", "'per_page'"),
     ("lang=fr", "'lang'"), ("lang=", "'lang'"), ("province=atlantis", "'province'"),
     ("taxonomy_term_id=emergency", "'taxonomy_term_id'"), ("modified_after=yesterday", "'modified_after'"),
     ("search=clinic", "not supported here (supported: lang, modified_after, page"),
@@ -213,14 +240,14 @@ def test_cors_on_the_api_only_and_every_other_header_kept(client):
 
 def test_the_openapi_document_describes_exactly_the_api(app, client):
     document = get(client, "/api/v1/openapi.json")
-    documented = {"/api/v1" + path.rstrip("/") + ("/" if path == "/" else "") for path in document["paths"]}
+    documented = {"/api/v1" + path for path in document["paths"]}
     routed = {re.sub(r"<(\w+)>", r"{\1}", rule.rule) for rule in app.url_map.iter_rules()
               if rule.rule.startswith("/api/") and "path:" not in rule.rule}
     assert documented == routed
     for path, item in document["paths"].items():
         responses = item["get"]["responses"]
         assert responses["400"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
-        assert ("404" in responses) == ("{id}" in path)
+        assert ("404" in responses) == ("{" in path)
 
 
 def test_a_doubtful_number_is_in_no_answer(client, model):

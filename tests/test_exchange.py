@@ -6,15 +6,21 @@ import io
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from hsds_schemas import EXAMPLES, problems
+from hsds_schemas import EXAMPLES, problems, strict_file
 from server.cli import content as content_cli
+from server.exchange import TABLES, TYPES
+from server.exchange.tables import profile_tables
 from cli_fixtures import copy, run  # noqa: F401  (fixtures: a content copy, the content CLI)
 
 ROOT = Path(__file__).resolve().parent.parent
+PROFILE = "http://127.0.0.1:8000/api/v1/profile/"   # what the test app's API root names
+CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
 
 
 def fingerprint(folder):
@@ -33,6 +39,23 @@ def write_table(path, header, rows, bom=False, line_end="\n"):
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + out.getvalue().encode("utf-8"))
 
 
+def check_with_the_hsds_ci_tools(out, services, tmp_path):
+    """check-jsonschema against the profile's compiled package schemas, made strict by
+    compiletojsonschema, as the HSDS specification's CI validates its examples; a copy with a
+    field the profile does not define is refused by the same run, and only it."""
+    broken = json.loads(json.dumps(services))
+    broken[0]["phones"][0]["x_whatsapp"] = "1"
+    (tmp_path / "broken.json").write_text(json.dumps(broken, ensure_ascii=False), encoding="utf-8")
+    for files, schema, code in (([out / "services.json", tmp_path / "broken.json"], "compiled/service_package.json", 1),
+                                ([out / "organizations.json"], "compiled/organization_package.json", 0)):
+        done = subprocess.run([CHECK_JSONSCHEMA, "--schemafile", strict_file(schema, tmp_path), *files],
+                              capture_output=True, text=True)
+        assert done.returncode == code, (files, done.stdout[-2000:], done.stderr[-2000:])
+        if code:
+            assert "broken.json" in done.stdout and "services.json" not in done.stdout, done.stdout[-2000:]
+            assert "'x_whatsapp' was unexpected" in done.stdout
+
+
 def test_json_export_is_valid_hsds_and_imports_as_no_change(run, copy, tmp_path, app):
     model = app.extensions["content"]
     output = run("export", "--format", "hsds-json", tmp_path / "out", "--dir", copy)
@@ -40,10 +63,13 @@ def test_json_export_is_valid_hsds_and_imports_as_no_change(run, copy, tmp_path,
     services = json.loads((tmp_path / "out" / "services.json").read_text(encoding="utf-8"))
     organizations = json.loads((tmp_path / "out" / "organizations.json").read_text(encoding="utf-8"))
     terms = json.loads((tmp_path / "out" / "taxonomy_terms.json").read_text(encoding="utf-8"))
+    taxonomies = json.loads((tmp_path / "out" / "taxonomies.json").read_text(encoding="utf-8"))
     assert [s["id"] for s in services] == [s.id for s in model.services]
     for record, schema in [(s, "service.json") for s in services] + [(o, "organization.json") for o in organizations] \
-            + [(t, "taxonomy_term.json") for t in terms]:
+            + [(t, "taxonomy_term.json") for t in terms] + [(t, "taxonomy.json") for t in taxonomies]:
         assert problems(record, schema) == [], record["id"]
+    assert json.loads((tmp_path / "out" / "hsds.json").read_text()) == {"version": "3.1", "profile": PROFILE}
+    check_with_the_hsds_ci_tools(tmp_path / "out", services, tmp_path)
     khmer = {s.id: s.name.km for s in model.services}
     assert all(s["x_km_name"] == khmer[s["id"]] for s in services)
     before = fingerprint(copy)
@@ -57,6 +83,21 @@ def test_csv_package_passes_frictionless_and_imports_as_no_change(run, copy, tmp
     run("export", "--format", "hsds-csv", tmp_path / "pkg", "--dir", copy)
     report = validate(str(tmp_path / "pkg" / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+    package = json.loads((tmp_path / "pkg" / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["hsds_profile"] == PROFILE and package["version"] == "3.1"
+    # Strict for the tables too: every column is a field the profile defines for that table, of
+    # the tabular type the profile gives it (HSDS's datapackage_type, else its JSON type).
+    described = profile_tables()
+    columns = 0
+    for resource in package["resources"]:
+        fields = described[resource["name"]]["properties"]
+        assert resource["path"] == described[resource["name"]]["path"]
+        for field in resource["schema"]["fields"]:
+            spec = fields[field["name"]]
+            expected = spec.get("datapackage_type") or (spec["type"] if spec["type"] in ("boolean", "number") else "string")
+            assert (field["type"], field["description"]) == (expected, spec["description"]), field["name"]
+            columns += 1
+    assert columns == sum(map(len, TABLES.values())) and set(TYPES) <= {c for cs in TABLES.values() for c in cs}
     csvs = sorted((tmp_path / "pkg").glob("*.csv"))
     assert len(csvs) == 13 and all(p.read_bytes().startswith(b"\xef\xbb\xbf") for p in csvs)
     assert run("import", tmp_path / "pkg", "--dir", copy).strip() == "Nothing would change."

@@ -11,7 +11,7 @@ import io
 import json
 from pathlib import Path
 
-from .. import hsds
+from .. import hsds, hsds_profile
 
 # The tabular package: one CSV per HSDS table, columns in this order, with their Table Schema types.
 TABLES = {
@@ -29,7 +29,7 @@ TABLES = {
                   "x_province"],
     "addresses": ["id", "location_id", "address_1", "x_km_address_1", "city", "state_province",
                   "x_km_state_province", "postal_code", "country", "address_type"],
-    "service_at_locations": ["id", "service_id", "location_id"],
+    "service_at_location": ["id", "service_id", "location_id"],
     "languages": ["id", "service_id", "code", "name"],
     "required_documents": ["id", "service_id", "document", "x_km_document"],
     "attributes": ["id", "link_id", "link_type", "link_entity", "taxonomy_term_id"],
@@ -40,6 +40,9 @@ TABLES = {
 TYPES = {"latitude": "number", "longitude": "number", "timezone": "number", "x_free": "boolean",
          "x_sms": "boolean", "assured_date": "date", "x_alert_from": "date", "x_alert_until": "date",
          "last_modified": "datetime", "opens_at": "time", "closes_at": "time"}
+# HSDS names this table's file service_at_location.csv; Mitta's packages before the profile named it
+# service_at_locations.csv, which is still read.
+EARLIER_NAMES = {"service_at_location": "service_at_locations"}
 # A service's nested lists, and the table each comes from.
 SERVICE_LISTS = {"phones": "phones", "schedules": "schedules", "service_areas": "service_areas",
                  "languages": "languages", "required_documents": "required_documents",
@@ -72,9 +75,19 @@ def export_records(model):
     }
 
 
-def write_json(model, folder: Path):
+# The JSON export's own first file: what the API's root says, the HSDS version and profile.
+ABOUT = "hsds.json"
+
+
+def about(profile: str) -> dict:
+    return {"version": hsds.VERSION, "profile": profile}
+
+
+def write_json(model, folder: Path, profile: str):
+    """Our records as JSON files, and ABOUT naming the HSDS profile they validate against."""
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
+    (folder / ABOUT).write_text(json.dumps(about(profile), indent=1) + "\n", encoding="utf-8")
+    written = [folder / ABOUT]
     for name, records in export_records(model).items():
         path = folder / f"{name}.json"
         path.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -94,7 +107,7 @@ def tables_of(records):
         rows["services"].append(s)
         for key, table in SERVICE_LISTS.items():
             rows[table].extend(s.get(key, []))
-        rows["service_at_locations"].extend(s.get("service_at_locations", []))
+        rows["service_at_location"].extend(s.get("service_at_locations", []))
     rows["taxonomies"] = records["taxonomies"]
     rows["taxonomy_terms"] = records["taxonomy_terms"]
     return rows
@@ -106,10 +119,27 @@ def _cell(value):
     return "" if value is None else str(value)
 
 
-def write_csv(model, folder: Path):
-    """The HSDS tabular data package: UTF-8 with a BOM (so Excel shows Khmer) and datapackage.json."""
+def profile_tables() -> dict[str, dict]:
+    """Each table's object schema in the HSDS profile, by table name (its CSV file, as HSDS's
+    schemas name it: service.json is services.csv)."""
+    return {s["path"].removesuffix(".csv"): s for s in hsds_profile.schemas().values()}
+
+
+def _field(column, spec):
+    # A column the profile does not define is written all the same (the strict test of the
+    # package names it), without a description.
+    field = {"name": column, "type": TYPES.get(column, "string")}
+    if spec and spec.get("description"):
+        field["description"] = spec["description"]
+    return field
+
+
+def write_csv(model, folder: Path, profile: str):
+    """The HSDS tabular data package: UTF-8 with a BOM (so Excel shows Khmer) and datapackage.json,
+    which names the HSDS profile and describes each column as the profile does."""
     folder.mkdir(parents=True, exist_ok=True)
     resources, written = [], []
+    described = profile_tables()
     for name, rows in tables_of(export_records(model)).items():
         columns = TABLES[name]
         path = folder / f"{name}.csv"
@@ -122,10 +152,11 @@ def write_csv(model, folder: Path):
         resources.append({
             "name": name, "path": path.name, "profile": "tabular-data-resource", "format": "csv",
             "mediatype": "text/csv", "encoding": "utf-8-sig",
-            "schema": {"fields": [{"name": c, "type": TYPES.get(c, "string")} for c in columns],
+            "schema": {"fields": [_field(c, described.get(name, {}).get("properties", {}).get(c)) for c in columns],
                        "primaryKey": ["id"]}})
+    # `profile` is Frictionless's own (what kind of package); the HSDS profile has its own key.
     package = {"name": "mitta-hsds", "title": "Mitta referral directory (Open Referral HSDS 3.1)",
-               "profile": "tabular-data-package", "version": hsds.VERSION,
+               "profile": "tabular-data-package", "version": hsds.VERSION, "hsds_profile": profile,
                "licenses": [{"name": "CC-BY-SA-4.0", "title": "HSDS: Open Referral, CC BY-SA 4.0; data: see x_source"}],
                "resources": resources}
     (folder / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=1) + "\n",
@@ -179,6 +210,8 @@ def read_csv_package(folder: Path):
     tables = {}
     for name, columns in TABLES.items():
         file = folder / f"{name}.csv"
+        if not file.is_file() and name in EARLIER_NAMES:
+            file = folder / f"{EARLIER_NAMES[name]}.csv"
         if not file.is_file():
             tables[name] = []
             continue
@@ -243,7 +276,7 @@ def _nest(tables):
     terms = {t.get("id"): t for t in tables["taxonomy_terms"]}
     lists = {key: by(table, "link_id" if table == "attributes" else "service_id")
              for key, table in SERVICE_LISTS.items()}
-    sals = by("service_at_locations", "service_id")
+    sals = by("service_at_location", "service_id")
     services = []
     for s in tables["services"]:
         for key in SERVICE_LISTS:
