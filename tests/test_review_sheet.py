@@ -257,3 +257,27 @@ def test_where_links_to_the_public_site_when_it_is_given(tmp_path):
     _, ws = rows(path)
     assert ws["A2"].hyperlink.target == "https://mitta.example.org/km/guide/condoms/"
     assert [r.where for r in sheet.read(path)] == ["https://mitta.example.org/km/guide/condoms/"]
+
+
+def test_exporting_is_no_visit_and_leaves_the_access_log_on(tmp_path, exported):
+    """The pages the export renders to place each string are not visits (no access line), and a
+    request served after an export still writes its line: the export changes no process state."""
+    import logging
+
+    lines = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            lines.append(record.getMessage())
+
+    access = logging.getLogger("mitta.access")
+    keep = Keep()
+    access.addHandler(keep)
+    try:
+        content, translations = copies(tmp_path)
+        run(["review", "export", "--lang", "km", "--dir", content, "--translations", translations, tmp_path / "s.xlsx"])
+        assert lines == []
+        make_app().test_client().get("/en/about/")
+        assert len(lines) == 1 and lines[0].startswith("GET /en/about/ 200"), lines
+    finally:
+        access.removeHandler(keep)

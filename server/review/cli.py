@@ -1,7 +1,6 @@
 """`flask content review export` and `import`: the sheet a native speaker fills in, and taking it back."""
 from __future__ import annotations
 
-import logging
 import os
 import sys
 from pathlib import Path
@@ -44,7 +43,6 @@ def export_sheet(lang, status, site, file, directory, translations):
     """Write FILE.xlsx: one row per text a reader sees in LANG, grouped by page."""
     from .. import create_app, public
     sources = _sources(directory, translations)
-    logging.getLogger("mitta.access").disabled = True  # the pages rendered to find each string are not visits
     app = create_app({"CONTENT_DIR": str(sources.content), "CLOCK": Clock.from_environment().now})
     found = texts.items(sources, lang, texts.ui_places(app, sources, lang))
     chosen = [i for i in found if status == "all" or not i.reviewed]
