@@ -154,6 +154,39 @@ def browser(playwright_instance):
     browser.close()
 
 
+def airplane_mode(context, on=True):
+    """The phone goes into (or out of) airplane mode: no request reaches the network, and every
+    page's navigator.onLine says so, with the browser's own `offline`/`online` events.
+
+    Playwright's set_offline cuts the network, but Chromium 150 starts each new document with
+    navigator.onLine true even in an offline context (a page the service worker answers says
+    "online"). So each document, as it loads, is also told the phone's state through CDP's
+    Network.overrideNetworkState, which sets navigator.onLine and blocks nothing: going back
+    online, the network is open again by the time the `online` event reaches the page."""
+    context.set_offline(on)
+    state = context.__dict__.setdefault("_mitta_airplane", {"sessions": {}})
+    state["on"] = on
+
+    def tell(page):
+        if page.is_closed():
+            return
+        if page not in state["sessions"]:
+            state["sessions"][page] = context.new_cdp_session(page)
+        state["sessions"][page].send("Network.overrideNetworkState", {
+            "offline": state["on"], "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+
+    def watch(page):
+        page.on("domcontentloaded", lambda _: state["on"] and tell(page))
+
+    if not state.get("watching"):
+        state["watching"] = True
+        context.on("page", watch)
+        for page in context.pages:
+            watch(page)
+    for page in context.pages:
+        tell(page)
+
+
 @pytest.fixture(scope="session")
 def phone_profile(playwright_instance):
     """Pixel 5 emulation: a small Android phone."""

@@ -6,7 +6,7 @@ import urllib.request
 
 import pytest
 
-from conftest import ROOT, LiveServer, free_port
+from conftest import ROOT, LiveServer, airplane_mode, free_port
 from static_server import Caddy, Nginx
 from test_install import assert_installable, persistent_phone
 from test_offline import assert_every_page_opens, expected_pages
@@ -23,7 +23,7 @@ def test_the_static_export_on_nginx_saves_installs_and_opens_every_page_offline(
         page.goto(nginx.url + "/km/")
         assert_installable(context, page, nginx.url, "km")
         nginx.stop()
-        context.set_offline(True)
+        airplane_mode(context, True)
         assert nginx.process.poll() is not None, "nginx is really gone"
         pages = expected_pages(app.test_client(), "km")
         # Every page is saved and opens with nginx gone (one of each shape by navigating, the
@@ -71,7 +71,7 @@ def test_make_run_behind_caddy_over_https(playwright_instance, phone_profile, tm
         some = {path: pages[path] for path in ("/en/", "/en/emergency/", "/en/guide/", "/en/about/")}
         caddy.stop()
         server.stop()
-        context.set_offline(True)
+        airplane_mode(context, True)
         assert_every_page_opens(page, base, some)
     finally:
         if context:

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import pytest
 from babel.dates import format_date
 
-from conftest import LiveServer
+from conftest import LiveServer, airplane_mode
 from content_copies import changed_content
 from counting_proxy import CountingProxy
 import conftest
@@ -123,7 +123,7 @@ def saved_km(browser, phone_profile, tmp_path_factory):
     page.goto(server.url + "/km/")
     saved_text = wait_saved(page)
     server.stop()
-    context.set_offline(True)  # airplane mode: the server is gone and the phone knows it
+    airplane_mode(context, True)  # airplane mode: the server is gone and the phone knows it
     yield SimpleNamespace(url=server.url, page=page, saved_text=saved_text, server=server)
     context.close()
 
@@ -324,8 +324,8 @@ def touch(page):
 
 def check_now(context):
     """The phone comes back online: offline.js looks for a new version at once."""
-    context.set_offline(True)
-    context.set_offline(False)
+    airplane_mode(context, True)
+    airplane_mode(context, False)
 
 
 def log_count(server, pattern):
@@ -496,7 +496,7 @@ def test_a_grown_directory_saves_the_provinces_the_reader_opens(browser, phone_p
     page.wait_for_function("() => /Kampot/.test(document.getElementById('offline-status').textContent)",
                            timeout=60_000)
     own_server.stop()
-    context.set_offline(True)
+    airplane_mode(context, True)
     assert open_offline(page, own_server.url + "/en/province/kampot/") == "Kampot"
     assert open_offline(page, own_server.url + "/en/province/takeo/") == "Takeo"
     assert open_offline(page, own_server.url + "/en/province/takeo/legal-aid/").strip()

@@ -6,6 +6,7 @@ import sqlite3
 import pytest
 
 import conftest
+from conftest import airplane_mode
 
 pytestmark = pytest.mark.browser
 
@@ -82,7 +83,7 @@ def test_a_report_written_offline_is_sent_when_the_connection_returns(browser, p
 
     # The phone loses its connection, and the server dies too.
     own_server.stop()
-    context.set_offline(True)
+    airplane_mode(context, True)
     page.reload()   # from the saved copy
     fill(page, "The number does not work", "rang three times, no answer")
     page.get_by_role("button", name="Send report").click()
@@ -95,7 +96,7 @@ def test_a_report_written_offline_is_sent_when_the_connection_returns(browser, p
 
     # The server is back (same address, same database); then the connection returns.
     own_server.start()
-    context.set_offline(False)
+    airplane_mode(context, False)
     says(page, "Sent. Thank you.")
     assert stored(reports_db) == [(service.id, "number", "rang three times, no answer")]
     assert page.evaluate("localStorage.getItem('mitta-reports')") is None

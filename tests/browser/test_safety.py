@@ -8,7 +8,7 @@ import pytest
 
 from a11y import violations
 from phone import assert_readable_at_320_px, is_saved, wait_until_cached
-from conftest import CHROMIUM_FLAGS, LiveServer, chromium_path
+from conftest import CHROMIUM_FLAGS, LiveServer, airplane_mode, chromium_path
 
 pytestmark = pytest.mark.browser
 
@@ -213,13 +213,13 @@ def test_remove_mitta_leaves_nothing_of_ours_on_the_phone(context, site, online)
     page.wait_for_url(site.url + "/en/safety/remove/")
     posts = site.log_text().count("POST /en/safety/remove/ 303")
     # Offline, the phone's own script must delete everything by itself.
-    context.set_offline(not online)
+    airplane_mode(context, not online)
     page.get_by_role("button", name="Yes, remove everything").click()
     if online:
         page.wait_for_url(ELSEWHERE)  # it leaves like quick exit
     else:
         page.wait_for_url("about:blank")  # the saved neutral page went with everything else
-    context.set_offline(False)
+    airplane_mode(context, False)
 
     page.goto(site.url + "/weather/")  # back on our origin, on the one page that runs no script
     assert page.evaluate(STORAGE) == NOTHING
@@ -271,7 +271,7 @@ def test_offline_quick_exit_opens_the_saved_neutral_page(browser, phone_profile,
     page.wait_for_url(own_server.url + "/en/about/")
 
     own_server.stop()  # the network is gone
-    context.set_offline(True)
+    airplane_mode(context, True)
     page.get_by_role("link", name="Quick exit", exact=True).click()
     page.wait_for_url(own_server.url + "/weather/")
     assert page.title() == "អាកាសធាតុ · Weather"
