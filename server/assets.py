@@ -14,11 +14,11 @@ encoding the client accepts (server/compress.py) and says so with `Vary: Accept-
 """
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field
 
 from . import compress
+from .protocol import digest_of
 
 # Saved on the phone with every language.
 # (A file named in REFERENCES comes before the file that names it.)
@@ -41,11 +41,6 @@ TYPES = {
     ".woff2": "font/woff2", ".ico": "image/vnd.microsoft.icon",
 }
 CACHE_CONTROL = "public, max-age=31536000, immutable"
-
-
-def digest_of(body: bytes) -> str:
-    """The one digest everything uses: the first 16 hex digits of SHA-256."""
-    return hashlib.sha256(body).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from .i18n import DEFAULT, LOCALES
 RULES = (
     ("/static/*", {"Cache-Control": assets.CACHE_CONTROL}),
     ("/offline-pack/*", {"Cache-Control": offline.IMMUTABLE}),
+    ("/sw/*", {"Cache-Control": offline.IMMUTABLE}),
     ("/sw.js", {"Cache-Control": f"max-age={offline.CHECK_EVERY}"}),
     ("/sw-pack.js", {"Cache-Control": f"max-age={offline.CHECK_EVERY}"}),
     ("/favicon.ico", {"Cache-Control": f"max-age={offline.CHECK_EVERY}"}),
@@ -92,7 +93,7 @@ def urls(app, pack) -> list[str]:
     model = app.extensions["content"]
     found = set(pack.pages) | set(pack.files)
     found |= {part.url for parts in pack.parts.values() for part in parts}
-    found |= {"/sw.js", "/sw-pack.js", "/favicon.ico"}
+    found |= {"/sw.js", "/sw-pack.js", "/favicon.ico", *pack.module_urls()}
     found |= {a.url for a in app.extensions["assets"].by_name.values()}
     # The API's documents as plain files: a static host cannot read a query, so each is its
     # default answer (English, the first page); a list longer than one page is left out (its next

@@ -8,9 +8,11 @@ saved copy and at the content's newest check date: explicit inputs, past the pag
 pack may be built while visitors are answered and neither sees the other's pages.
 
 The service worker (service_worker/sw.js, served as it is) imports its configuration from
-/sw-pack.js, generated from the pack. Both are fresh for an hour in the phone's HTTP cache and
-registered with `updateViaCache: 'all'`, so the browser looks for a new version at most once an
-hour, not on every page.
+/sw-pack.js, generated from the pack, then the modules WORKER_MODULES lists, each at
+/sw/<digest>/<name> (immutable: the digest of all of them, so a changed module changes
+/sw-pack.js, which names them, and the browser installs the new worker). sw.js and /sw-pack.js are
+fresh for an hour in the phone's HTTP cache and registered with `updateViaCache: 'all'`, so the
+browser looks for a new version at most once an hour, not on every page.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from babel.dates import get_date_format, get_month_names
 from flask import Blueprint, Response, abort, current_app, g, jsonify, redirect, request, url_for
 from flask_babel import force_locale, gettext as _
 
-from . import pack as packing, rendering
+from . import pack as packing, protocol, rendering
 from .extensions import content
 from .rendering import page
 from .i18n import LOCALES, negotiate
@@ -38,6 +40,8 @@ log = logging.getLogger("mitta.offline")
 bp = Blueprint("offline", __name__)
 
 SW_SOURCE = Path(SERVICE_WORKER_DIR) / "sw.js"
+# The modules sw.js imports, in order (each may use those before it): a new one is one line here.
+WORKER_MODULES = ("protocol.js", "store.js", "answer.js")
 # How long the phone trusts its copy of sw.js and /sw-pack.js before asking again.
 CHECK_EVERY = 3600
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -76,23 +80,20 @@ def build(app) -> packing.Pack:
 
     return packing.build(model, app.extensions["assets"].offline(), LOCALES, paths=paths, render=render,
                          worker_source=SW_SOURCE.read_text(encoding="utf-8"),
+                         modules={name: (Path(SERVICE_WORKER_DIR) / name).read_text(encoding="utf-8")
+                                  for name in WORKER_MODULES},
                          province=lambda path: province_of(model, path),
                          first=[p.slug for p in model.featured_provinces])
 
 
 def province_of(model, path):
-    """The province a saved path belongs to, for saving by province: its pages, its card, the
-    services that are its own (search.shard_of), their search index document and the share texts
-    its lists read (share.holders)."""
-    segments = [s for s in path.split("/") if s]
-    if len(segments) >= 3 and segments[1] == "province":
-        return segments[2]
-    if len(segments) == 3 and segments[1] == "service":
-        service = model.service(segments[2])
+    """The province a saved path belongs to, for saving by province (server/protocol.py says
+    which): its pages, its card, the services that are its own (search.shard_of), their search
+    index documents and the share texts its lists read (share.holders)."""
+    def service_province(service_id):
+        service = model.service(service_id)
         return shard_of(service) if service else None
-    if len(segments) == 3 and segments[1] in ("search-index", "share-texts"):
-        return segments[2].removesuffix(".json")
-    return None
+    return protocol.province_of(path, service_province)
 
 
 _lock = threading.Lock()
@@ -125,6 +126,18 @@ def checked_hourly(response):
 @bp.route("/sw.js")
 def service_worker():
     return checked_hourly(Response(pack().worker_source, mimetype="text/javascript"))
+
+
+@bp.route("/sw/<digest>/<name>")
+def worker_module(digest, name):
+    """One module of the worker, at the URL /sw-pack.js names; another digest is gone (404)."""
+    built = pack()
+    url = protocol.module_url(digest, name)
+    if url not in built.module_urls():
+        abort(404)
+    response = Response(built.modules[name], mimetype="text/javascript")
+    response.headers["Cache-Control"] = IMMUTABLE
+    return response
 
 
 @bp.route("/sw-pack.js")

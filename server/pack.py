@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
-import zlib
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from . import compress
-from .assets import Asset, digest_of
+from .assets import Asset
 from .content.model import CAMBODIA
+from .protocol import PART_LIMIT, digest_of, module_url, part_body, part_entry, part_url, stored_size
 
-PART_LIMIT = 256 * 1024
 # What a first visit saves: the whole language while its parts and static files cross the link in
 # FIRST_SAVE bytes, else the national pages, the guide and the featured provinces, each other
 # province on its own when the reader opens it. Issue 10's budget is a first visit of at most 400 KB
@@ -32,21 +30,6 @@ PART_LIMIT = 256 * 1024
 FIRST_VISIT = 400 * 1024
 HEADROOM = 14 * 1024
 FIRST_SAVE = FIRST_VISIT - HEADROOM
-
-
-def compressible(content_type: str) -> bool:
-    """What the worker stores gzip-compressed (sw.js `compressible` says the same)."""
-    mime = content_type.split(";")[0].strip()
-    return mime.startswith("text/") or mime.endswith("json") or mime.endswith("javascript")
-
-
-def stored_size(content_type: str, body: bytes) -> int:
-    """About what the phone keeps for one file or part: the worker stores text through
-    CompressionStream('gzip'), which is zlib's default level with a gzip header."""
-    if not compressible(content_type):
-        return len(body)
-    packer = zlib.compressobj(6, zlib.DEFLATED, 31)
-    return len(packer.compress(body) + packer.flush())
 
 
 def sent_size(content_type: str, body: bytes) -> int:
@@ -74,7 +57,7 @@ class Part:
 
     @property
     def url(self) -> str:
-        return f"/offline-pack/{self.digest}.json"
+        return part_url(self.digest)
 
 
 @dataclass(frozen=True)
@@ -84,6 +67,7 @@ class Pack:
     files: dict[str, Asset]          # URL -> static file, the same for every language
     parts: dict[str, tuple[Part, ...]]  # locale -> the parts a first visit saves
     worker_source: str
+    modules: dict[str, str]          # name -> source of each module sw.js imports (protocol.js…)
     clock: dt.datetime               # the time every page was rendered at
     # locale -> province -> its parts, saved when the reader opens that province; empty while
     # the whole language fits FIRST_SAVE.
@@ -103,10 +87,19 @@ class Pack:
         return sum(p.stored for p in self.parts[locale]) + sum(
             stored_size(f.content_type, f.body) for f in self.files.values())
 
+    @property
+    def modules_digest(self) -> str:
+        return digest_of("".join(f"{name}\n{source}\n" for name, source in self.modules.items()).encode())
+
+    def module_urls(self) -> dict[str, str]:
+        """URL -> module name, in the order sw.js imports them."""
+        return {module_url(self.modules_digest, name): name for name in self.modules}
+
     def config(self) -> dict:
         """What the service worker needs, as the JSON of /sw-pack.js."""
         return {
             "version": self.version,
+            "modules": list(self.module_urls()),
             "locales": {locale: [[p.url, p.digest, p.stored] for p in parts]
                         for locale, parts in self.parts.items()},
             "provinces": {locale: {slug: [[p.url, p.digest, p.stored] for p in parts]
@@ -149,13 +142,12 @@ def split(pages: list[Page]) -> list[Part]:
 
     def close():
         if entries:
-            body = ("{" + ",".join(text for _, text in entries) + "}").encode()
+            body = part_body(text for _, text in entries)
             parts.append(Part(digest_of(body), body, tuple(p.path for p, _ in entries),
                               stored_size("application/json", body)))
 
     for page in pages:
-        text = json.dumps(page.path) + ":" + json.dumps(
-            [page.content_type, page.body.decode("utf-8")], ensure_ascii=False, separators=(",", ":"))
+        text = part_entry(page.path, page.content_type, page.body)
         if entries and size + len(text.encode()) + 1 > PART_LIMIT:
             close()
             entries, size = [], 2
@@ -167,6 +159,7 @@ def split(pages: list[Page]) -> list[Part]:
 
 def build(model, files: Iterable[Asset], locales: Iterable[str], paths: Callable[[str], Iterable[str]],
           render: Callable[[str, dt.datetime], tuple[str, bytes]], worker_source: str,
+          modules: dict[str, str] | None = None,
           province: Callable[[str], str | None] = lambda path: None, first: Iterable[str] = (),
           first_save: int = FIRST_SAVE) -> Pack:
     """`paths(locale)`: every generated path a language saves (pages, JSON, manifest…);
@@ -196,9 +189,12 @@ def build(model, files: Iterable[Asset], locales: Iterable[str], paths: Callable
         later[locale] = {slug: tuple(split(group)) for slug, group in sorted(groups.items())}
         firsts[locale] = first
     files = {f.url: f for f in files}
+    modules = dict(modules or {})
     version = hashlib.sha256(worker_source.encode())
+    for name, source in modules.items():
+        version.update(f"{name} {digest_of(source.encode())}\n".encode())
     for path, page in sorted(pages.items()):
         version.update(f"{path} {digest_of(page.body)}\n".encode())
     for url, file in sorted(files.items()):
         version.update(f"{url} {file.digest}\n".encode())
-    return Pack(version.hexdigest()[:16], pages, files, parts, worker_source, clock, later, firsts)
+    return Pack(version.hexdigest()[:16], pages, files, parts, worker_source, modules, clock, later, firsts)

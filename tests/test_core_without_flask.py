@@ -33,7 +33,7 @@ def loaded_after_import(module):
 
 
 def test_the_core_modules_claim_it():
-    assert {"server.content.model", "server.pack", "server.hsds"} <= set(claimed())
+    assert {"server.content.model", "server.pack", "server.protocol", "server.hsds"} <= set(claimed())
 
 
 @pytest.mark.parametrize("module", claimed())
