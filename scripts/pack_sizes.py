@@ -49,6 +49,8 @@ def grown_client(factor, folder):
 
 
 def main(factors):
+    import logging
+    logging.disable(logging.INFO)  # one access line per request measured
     print(f"{'x':>4} {'lang':<5} {'first visit':>12} {'largest JSON':>13}  document")
     for factor in factors:
         with tempfile.TemporaryDirectory() as folder:

@@ -1,11 +1,12 @@
 """The referral directory: emergency numbers, provinces, categories, services, search."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, jsonify, request, url_for
+from flask import Blueprint, abort, current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 
 from .content.model import CAMBODIA, country_name
 from .extensions import cache, content
+from .protocol import SEARCH_LIMIT, search_document
 from .rendering import page, page_cache
 from .search import MAX_QUERY, VARIANTS, build_shards, search as run_search
 from .sitemap import page_urls
@@ -113,12 +114,36 @@ def _index(locale):
     return [doc for shard in _shards(locale).values() for doc in shard]
 
 
+def _documents(locale):
+    """Each province's shard as the documents the phone fetches, in order: one, or where its JSON
+    would pass protocol.SEARCH_LIMIT bytes, several (protocol.search_document names them), so no
+    phone parses a document that grows with a province's services."""
+    key = f"search-documents:{locale}"
+    documents = cache.get(key)
+    if documents is None:
+        documents = {}
+        for slug, docs in _shards(locale).items():
+            if not slug or not docs:
+                continue
+            chunks, size = [[]], 2
+            for doc in docs:
+                n = len(current_app.json.dumps(doc).encode()) + 1
+                if chunks[-1] and size + n > SEARCH_LIMIT:
+                    chunks.append([])
+                    size = 2
+                chunks[-1].append(doc)
+                size += n
+            for number, chunk in enumerate(chunks, 1):
+                documents[search_document(slug, number).removesuffix(".json")] = chunk
+        cache.set(key, documents, timeout=0)
+    return documents
+
+
 def index_urls(locale):
     """The search index's documents in the order the phone joins them: the national one, then
     each province's own services (those with none have no document)."""
     return [url_for("directory.search_index", locale=locale)] + [
-        url_for("directory.search_shard", locale=locale, slug=slug)
-        for slug, docs in _shards(locale).items() if slug and docs]
+        url_for("directory.search_shard", locale=locale, slug=name) for name in _documents(locale)]
 
 
 @bp.route("/search")
@@ -140,7 +165,7 @@ def search_index():
 
 @bp.route("/search-index/<slug>.json")
 def search_shard(slug):
-    docs = _shards(g.locale).get(slug) if slug else None
+    docs = _documents(g.locale).get(slug) if slug else None
     if not docs:
         abort(404)
     return jsonify(docs)

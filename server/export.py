@@ -17,6 +17,10 @@ send), and three server configurations that set the same headers as the Flask se
 from server/security.py (`headers(app)`: the app's CSP with its inline hashes, `HEADERS`, `HSTS`) and from the cache rules below, so a change
 there reaches every host at the next export: `_headers` (Netlify, Cloudflare Pages), `nginx.conf`
 and `Caddyfile`. Each rule's headers are checked against Flask's own answer for every file.
+
+One module of over 300 lines because it is one idea, "the site as files a host serves as Flask
+would": the file list, the files, and the host configurations are checked against each other
+here, and split apart each would need the others' rules.
 """
 from __future__ import annotations
 
