@@ -61,6 +61,7 @@ fuzz-api: setup-test
 
 bench: setup-test
 	$(PY) scripts/bench.py
+	$(PY) scripts/pack_sizes.py 1,10,100
 
 # Remake the Khmer font subset from the upstream TTF (static/fonts/README.md says more).
 font: $(VENV)/.installed

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
@@ -22,13 +23,14 @@ from .content.model import CAMBODIA
 from .protocol import PART_LIMIT, digest_of, module_url, part_body, part_entry, part_url, stored_size
 
 # What a first visit saves: the whole language while its parts and static files cross the link in
-# FIRST_SAVE bytes, else the national pages, the guide and the featured provinces, each other
+# FIRST_SAVE bytes, else the national pages, the guide and the featured provinces that fit, each other
 # province on its own when the reader opens it. Issue 10's budget is a first visit of at most 400 KB
 # as it crosses the link: brotli, which every browser Mitta serves asks for (Chromium does over
-# plain HTTP too); the page that starts the save, sw.js, /sw-pack.js and the manifest come on top
-# (13.2 KB even in gzip). What the phone then keeps is the gzip of `stored_size` (700 KB budget).
+# plain HTTP too); the page that starts the save, sw.js and its modules, /sw-pack.js (less the
+# provinces it lists, counted in the save), the manifest and the status words come on top (about
+# 15 KB in brotli). What the phone then keeps is the gzip of `stored_size` (700 KB budget).
 FIRST_VISIT = 400 * 1024
-HEADROOM = 14 * 1024
+HEADROOM = 20 * 1024
 FIRST_SAVE = FIRST_VISIT - HEADROOM
 
 
@@ -100,10 +102,8 @@ class Pack:
         return {
             "version": self.version,
             "modules": list(self.module_urls()),
-            "locales": {locale: [[p.url, p.digest, p.stored] for p in parts]
-                        for locale, parts in self.parts.items()},
-            "provinces": {locale: {slug: [[p.url, p.digest, p.stored] for p in parts]
-                                   for slug, parts in groups.items()}
+            "locales": {locale: entries(parts) for locale, parts in self.parts.items()},
+            "provinces": {locale: {slug: entries(parts) for slug, parts in groups.items()}
                           for locale, groups in self.later.items()},
             "first": self.first,
             "files": {url: [f.digest, stored_size(f.content_type, f.body)] for url, f in sorted(self.files.items())},
@@ -138,23 +138,42 @@ def split(pages: list[Page]) -> list[Part]:
     """Pages in the order of `kind`, cut into parts of at most PART_LIMIT bytes (a bigger page
     alone)."""
     pages = sorted(pages, key=lambda page: kind(page.path))
-    parts, entries, size = [], [], 2
+    parts, held, size = [], [], 2
 
     def close():
-        if entries:
-            body = part_body(text for _, text in entries)
-            parts.append(Part(digest_of(body), body, tuple(p.path for p, _ in entries),
+        if held:
+            body = part_body(text for _, text in held)
+            parts.append(Part(digest_of(body), body, tuple(p.path for p, _ in held),
                               stored_size("application/json", body)))
 
     for page in pages:
         text = part_entry(page.path, page.content_type, page.body)
-        if entries and size + len(text.encode()) + 1 > PART_LIMIT:
+        if held and size + len(text.encode()) + 1 > PART_LIMIT:
             close()
-            entries, size = [], 2
-        entries.append((page, text))
+            held, size = [], 2
+        held.append((page, text))
         size += len(text.encode()) + 1
     close()
     return parts
+
+
+def fits(parts: Iterable[Part], room: int) -> bool:
+    """Whether `parts` cross the link in `room` bytes (stops counting once they do not)."""
+    for part in parts:
+        room -= sent_size("application/json", part.body)
+        if room < 0:
+            return False
+    return True
+
+
+def entries(parts: Iterable[Part]) -> list:
+    """Parts as the worker's configuration lists them."""
+    return [[p.url, p.digest, p.stored] for p in parts]
+
+
+def config_bytes(apart: dict[str, tuple[Part, ...]]) -> bytes:
+    """The part of /sw-pack.js that lists the provinces kept apart, as it is sent."""
+    return json.dumps({slug: entries(parts) for slug, parts in apart.items()}, separators=(",", ":")).encode()
 
 
 def build(model, files: Iterable[Asset], locales: Iterable[str], paths: Callable[[str], Iterable[str]],
@@ -165,7 +184,7 @@ def build(model, files: Iterable[Asset], locales: Iterable[str], paths: Callable
     """`paths(locale)`: every generated path a language saves (pages, JSON, manifest…);
     `render(path, clock)`: (content type, body) of that path as the app answers it at `clock`;
     `province(path)`: the province a path belongs to (None: national, the guide, the app);
-    `first`: the provinces a first visit saves even when the whole language does not fit."""
+    `first`: the provinces a first visit saves, while they fit, when the whole language does not."""
     clock = content_day(model)
     first = tuple(first)
     pages, parts, later, firsts = {}, {}, {}, {}
@@ -178,16 +197,25 @@ def build(model, files: Iterable[Asset], locales: Iterable[str], paths: Callable
                 pages[path] = Page(path, *render(path, clock))
         whole = tuple(split([pages[p] for p in wanted]))
         later[locale], firsts[locale] = {}, ()
-        if sum(sent_size("application/json", p.body) for p in whole) + statics <= first_save:
+        if fits(whole, first_save - statics):
             parts[locale] = whole
             continue
         groups: dict[str | None, list[Page]] = {}
         for path in wanted:
-            slug = province(path)
-            groups.setdefault(None if slug in first else slug, []).append(pages[path])
-        parts[locale] = tuple(split(groups.pop(None)))
-        later[locale] = {slug: tuple(split(group)) for slug, group in sorted(groups.items())}
-        firsts[locale] = first
+            groups.setdefault(province(path), []).append(pages[path])
+        national = groups.pop(None)
+        apart = {slug: tuple(split(group)) for slug, group in sorted(groups.items())}
+        # The featured provinces join the first save while it fits, counting the worker's
+        # configuration that lists every province kept apart (it grows with the directory).
+        room = first_save - statics - sent_size("application/json", config_bytes(apart))
+        chosen = [slug for slug in first if slug in groups]
+        while True:
+            parts[locale] = tuple(split(national + [page for slug in chosen for page in groups[slug]]))
+            if not chosen or fits(parts[locale], room):
+                break
+            chosen.pop()
+        later[locale] = {slug: group for slug, group in apart.items() if slug not in chosen}
+        firsts[locale] = tuple(chosen)
     files = {f.url: f for f in files}
     modules = dict(modules or {})
     version = hashlib.sha256(worker_source.encode())
