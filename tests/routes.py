@@ -47,6 +47,7 @@ def examples(app):
             urls.append(url_for("offline.manifest", lang=locale))
         urls.append(url_for("static", filename="css/app.css"))
         urls.append(url_for("offline.worker_config"))
+        urls += list(offline.pack().module_urls())
         model = app.extensions["content"]
         urls += [url_for("api.service", id=model.services[0].id), url_for("api.service", id=model.services[0].id, lang="km"),
                  url_for("api.organization", id=model.organizations[0].id), "/api/v1/no-such-thing",
