@@ -18,6 +18,7 @@
 'use strict';
 
 importScripts('/sw-pack.js');
+importScripts('/sw-recordings.js');  // before this file's fetch listener: recordings.js answers clips
 
 // A language's first save is "mitta-<version>-<locale>"; a province saved later, when the whole
 // country did not fit a first visit (PACK.provinces), "mitta-<version>-<locale>-<province>".
