@@ -3,7 +3,7 @@ never change what a route answers. The hostile-request and fuzz tests share them
 is covered as soon as it exists (and one nobody can reach fails `examples` by name)."""
 from flask import url_for
 
-from server import offline
+from server import listen, offline
 from server.i18n import LOCALES
 from server.sitemap import page_urls
 
@@ -52,6 +52,9 @@ def examples(app):
                  url_for("api.organization", id=model.organizations[0].id), "/api/v1/no-such-thing",
                  url_for("api.profile_patch", name="service.json"), url_for("api.profile_schema", name="phone.json"),
                  url_for("api.profile_compiled", name="service.json")]
+        # content/ ships no recording: a clip it does not have (404), and every one a test adds
+        urls += [url_for("listen.clip", ver="00000000", name="none.m4a")] + [
+            url_for("listen.clip", ver=listen.version(r), name=r.file) for r in model.recordings]
     adapter = app.url_map.bind("localhost")
     found = {}
     for url in dict.fromkeys(urls):
