@@ -43,6 +43,7 @@ RULES = (
     ("/offline-pack/*", {"Cache-Control": offline.IMMUTABLE}),
     ("/sw.js", {"Cache-Control": f"max-age={offline.CHECK_EVERY}"}),
     ("/sw-pack.js", {"Cache-Control": f"max-age={offline.CHECK_EVERY}"}),
+    ("/sw-recordings.js", {"Cache-Control": f"max-age={offline.CHECK_EVERY}"}),
     ("/favicon.ico", {"Cache-Control": f"max-age={offline.CHECK_EVERY}"}),
     ("/api/*", {"Access-Control-Allow-Origin": "*"}),
 )
@@ -92,7 +93,9 @@ def urls(app, pack) -> list[str]:
     model = app.extensions["content"]
     found = set(pack.pages) | set(pack.files)
     found |= {part.url for parts in pack.parts.values() for part in parts}
-    found |= {"/sw.js", "/sw-pack.js", "/favicon.ico"}
+    found |= {"/sw.js", "/sw-pack.js", "/sw-recordings.js", "/favicon.ico"}
+    # Not yet the recordings (server/listen.py): content/ has none, and a header rule that
+    # applies to no URL is refused; with the first recording, export /audio/* with its rule.
     found |= {a.url for a in app.extensions["assets"].by_name.values()}
     # The API's documents as plain files: a static host cannot read a query, so each is its
     # default answer (English, the first page); a list longer than one page is left out (its next

@@ -27,7 +27,8 @@ def clip(ver, name):
     path = os.path.join(current_app.config["CONTENT_DIR"], "audio", found.file)
     # conditional: Range requests answered with 206, as <audio> asks for them
     response = send_file(path, mimetype="audio/mp4", conditional=True, etag=ver, max_age=31536000)
-    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    from .offline import IMMUTABLE
+    response.headers["Cache-Control"] = IMMUTABLE
     return response
 
 

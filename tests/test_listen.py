@@ -159,3 +159,10 @@ def test_the_listen_bar_is_small_and_has_no_voice_button_without_javascript(clie
     bar = re.search(r'<div class="listen".*?\n</div>', page, re.S).group(0)
     assert "data-voice hidden" in bar and "<audio" not in bar   # no recording ships (README)
     assert len(gzip.compress(bar.encode(), 9)) < 1024
+
+
+def test_a_clip_nobody_recorded_is_not_found_and_the_worker_part_is_served(client):
+    assert client.get("/audio/00000000/none.m4a").status_code == 404
+    part = client.get("/sw-recordings.js")
+    assert part.status_code == 200 and part.mimetype == "text/javascript"
+    assert "mitta-recordings-" in part.get_data(as_text=True)
