@@ -226,9 +226,3 @@ def remove(article, service, emergency, lang, section, directory):
     for e in gone:
         (index.parent / e["file"]).unlink(missing_ok=True)
     click.echo(f"Removed {rec.FOLDER}/{gone[0]['file']}.")
-
-
-def out_of_date(model) -> list:
-    """Recordings whose text changed since: `flask content due` lists them for re-recording."""
-    return [r for r in model.recordings if not r.current]
-
