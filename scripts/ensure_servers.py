@@ -1,6 +1,6 @@
 """Make sure the web servers the deployment tests and `make bench` run exist: Debian's nginx
-(with its brotli_static module, to serve the export's .br files), caddy, and wrk (the load
-generator of `make bench`). Installed with apt-get when we are root on Debian/Ubuntu, like
+(with its brotli_static module, to serve the export's .br files), caddy, wrk (the load
+generator of `make bench`), and ffmpeg (recordings: `flask content audio add` and its tests). Installed with apt-get when we are root on Debian/Ubuntu, like
 scripts/ensure_chromium.py does for Chromium; otherwise it says what is missing and how to get it.
 """
 import os
@@ -14,6 +14,8 @@ PACKAGES = {
     "libnginx-mod-http-brotli-static": "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so",
     "caddy": "/usr/bin/caddy",
     "wrk": "/usr/bin/wrk",
+    # `flask content audio add` and the tests that make their own audio (tests/test_listen.py)
+    "ffmpeg": "/usr/bin/ffmpeg",
 }
 
 

@@ -12,7 +12,7 @@ server.hsds, …) can be used without them (tests/test_core_without_flask.py).
 def create_app(test_config=None):
     from flask import Flask
 
-    from . import (api, cards, compress, critical, directory, errors, export, guide, i18n, icons, logs, offline,
+    from . import (api, cards, compress, critical, directory, errors, export, guide, i18n, icons, listen, logs, offline,
                    pages, public, qr, rendering, reports, safety, security, share, static)
     from .clock import Clock
     from .stats import web as stats
@@ -85,6 +85,7 @@ def create_app(test_config=None):
     app.register_blueprint(safety.bp)
     app.register_blueprint(cards.bp)
     app.register_blueprint(api.bp)
+    listen.init_app(app)
     reports.init_app(app)
     offline.init_app(app)
     compress.init_app(app)

@@ -25,7 +25,7 @@ from .protocol import digest_of
 OFFLINE = (
     "fonts/noto-sans-khmer-subset.woff2", "fonts/noto-sans-khmer-bold-subset.woff2",
     "css/critical.css", "css/app.css", "css/card.css",
-    "js/quick-exit.js", "js/safety.js", "js/directory.js", "js/offline.js", "js/search.js", "js/guide.js", "js/report.js",
+    "js/quick-exit.js", "js/safety.js", "js/directory.js", "js/offline.js", "js/search.js", "js/guide.js", "js/report.js", "js/listen.js",
     "icons/favicon-32.png", "icons/favicon.ico", "icons/apple-touch-icon.png",
     "icons/icon-192.png", "icons/icon-512.png", "icons/icon-maskable-192.png", "icons/icon-maskable-512.png",
 )

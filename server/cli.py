@@ -58,6 +58,7 @@ def check(directory, translations):
 
 from .maintain import checked, due, export, import_  # noqa: E402  (they need the group above)
 from .review.cli import review  # noqa: E402
+from .audio import audio  # noqa: E402
 
-for command in (export, import_, due, checked, review):
+for command in (export, import_, due, checked, review, audio):
     content.add_command(command)

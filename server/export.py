@@ -98,6 +98,8 @@ def urls(app, pack) -> list[str]:
     found = set(pack.pages) | set(pack.files)
     found |= {part.url for parts in pack.parts.values() for part in parts}
     found |= {"/sw.js", "/sw-pack.js", "/favicon.ico", *pack.module_urls()}
+    # Not yet the recordings (server/listen.py): content/ has none, and a header rule that
+    # applies to no URL is refused; with the first recording, export /audio/* with its rule.
     found |= {a.url for a in app.extensions["assets"].by_name.values()}
     # The API's documents as plain files: a static host cannot read a query, so each is its
     # default answer (English, the first page); a list longer than one page is left out (its next

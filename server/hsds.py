@@ -141,6 +141,21 @@ def phone(service, ph, lang="en", bilingual=False):
     return record
 
 
+CHAT_LABELS = {"telegram": "Telegram", "messenger": "Messenger", "whatsapp": "WhatsApp", "sms": "SMS"}
+
+
+def channel(service, c, lang="en", bilingual=False):
+    """A chat as an HSDS url object (the service's additional_urls), its kind and address in
+    the profile's x_channel_* fields."""
+    record = {"id": derived_id("channel", service.id, c.kind, c.address), "service_id": service.id,
+              "label": CHAT_LABELS[c.kind], "url": c.href, "x_channel_kind": c.kind,
+              "x_channel_address": c.address, "x_confidence": c.confidence}
+    if c.source:
+        record["x_source"] = c.source
+    _put(record, "x_available", c.available, lang, bilingual)
+    return record
+
+
 def schedules(service):
     return [{"id": derived_id("schedule", service.id, str(i)), "service_id": service.id,
              "freq": "WEEKLY", "byday": ",".join(s.byday), "opens_at": _hsds_time(s.opens_at),
@@ -189,6 +204,7 @@ def service(model, s, lang="en", bilingual=False, full=True):
         return record
     record["organization"] = organization(model, model.organization(s.organization_id), lang, bilingual)
     record["phones"] = [phone(s, p, lang, bilingual) for p in s.public_phones]
+    record["additional_urls"] = [channel(s, c, lang, bilingual) for c in s.public_channels]
     record["schedules"] = schedules(s)
     record["service_areas"] = service_areas(model, s, lang, bilingual)
     record["service_at_locations"] = [

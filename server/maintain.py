@@ -119,6 +119,13 @@ def due(as_csv, today, directory):
         for q in d.questions:
             click.echo(f"   ask: {q}")
     click.echo(f"{len(sheet)} service(s) to call. Record each call with: flask content checked SERVICE_ID --by NAME")
+    old = [r for r in model.recordings if not r.current]
+    if old:
+        click.echo(f"{len(old)} recording(s) older than the text they read, to record again "
+                   "(flask content audio add … replaces one):")
+        for r in old:
+            click.echo(f"  audio/{r.file}: {r.reads}{f' section {r.section}' if r.section else ''} in {r.lang}, "
+                       f"read by {r.speaker} on {r.date}")
 
 
 def open_reports():

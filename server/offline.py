@@ -41,7 +41,8 @@ bp = Blueprint("offline", __name__)
 
 SW_SOURCE = Path(SERVICE_WORKER_DIR) / "sw.js"
 # The modules sw.js imports, in order (each may use those before it): a new one is one line here.
-WORKER_MODULES = ("protocol.js", "store.js", "answer.js")
+# recordings.js before answer.js: its fetch listener, added first, answers clips (ranges too).
+WORKER_MODULES = ("protocol.js", "store.js", "recordings.js", "answer.js")
 # How long the phone trusts its copy of sw.js and /sw-pack.js before asking again.
 CHECK_EVERY = 3600
 IMMUTABLE = "public, max-age=31536000, immutable"

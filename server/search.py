@@ -143,7 +143,8 @@ def build_shards(content, locale: str, url) -> dict[str | None, list[dict]]:
                 (categories[slug].name.km, categories[slug].name.en, *categories[slug].spellings)]
         add(shard_of(s), "service", s, s.name(locale), org.name(locale), [s.name.km, s.name.en, *s.spellings],
             [org.name.km, org.name.en, s.summary.km, s.summary.en,
-             *[ph.number for ph in s.public_phones], *where, *cats], s.national)
+             *[ph.number for ph in s.public_phones], *where, *cats,
+             *[t for c in s.public_channels for t in (c.kind, c.address)]], s.national)
     for a in content.articles:
         add(None, "article", a, a.title(locale), a.summary(locale), [a.title.km, a.title.en],
             [a.summary.km, a.summary.en])

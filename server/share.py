@@ -25,6 +25,9 @@ MAX_PLACES = 2   # a chain of clinics would fill many messages: the link lists e
 PLAIN = str.maketrans({"—": "-", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "..."})
 
 
+CHAT_APPS = {"telegram": "Telegram", "messenger": "Messenger", "whatsapp": "WhatsApp"}
+
+
 def share_text(service) -> str:
     model = content()
     phones = service.public_phones
@@ -35,6 +38,12 @@ def share_text(service) -> str:
                                + (f" ({phone_country(p)})" if p.abroad else "") for p in phones))
         if any(p.confidence != "confirmed" for p in phones):
             lines.append("* " + _("Not yet checked — call to confirm"))
+    # Chats by the app's own name and address, as text: the person types or taps it in that app.
+    shown = {p.tel for p in phones if p.sms}
+    chats = [f"{CHAT_APPS.get(c.kind, 'SMS')} {c.address}" for c in service.public_channels
+             if not (c.kind == "sms" and c.href[4:] in shown)]
+    if chats:
+        lines.append(", ".join(chats))
     for loc in (model.location(i) for i in service.location_ids[:MAX_PLACES]):
         lines.append(loc.name(g.locale) + (", " + loc.address(g.locale) if loc.address else ""))
     more = len(service.location_ids) - MAX_PLACES

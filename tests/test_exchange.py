@@ -99,7 +99,7 @@ def test_csv_package_passes_frictionless_and_imports_as_no_change(run, copy, tmp
             columns += 1
     assert columns == sum(map(len, TABLES.values())) and set(TYPES) <= {c for cs in TABLES.values() for c in cs}
     csvs = sorted((tmp_path / "pkg").glob("*.csv"))
-    assert len(csvs) == 13 and all(p.read_bytes().startswith(b"\xef\xbb\xbf") for p in csvs)
+    assert len(csvs) == 14 and all(p.read_bytes().startswith(b"\xef\xbb\xbf") for p in csvs)
     assert run("import", tmp_path / "pkg", "--dir", copy).strip() == "Nothing would change."
     assert run("import", tmp_path / "pkg" / "datapackage.json", "--dir", copy).strip() == "Nothing would change."
 
@@ -262,3 +262,17 @@ def test_an_id_the_content_check_refuses_is_refused_by_the_import_naming_file_ro
     refused = run("import", pkg, "--dir", copy, code=1)
     assert f"phones.csv: row 2: id: '{odd}' is not a UUID" in refused and "nothing was changed" in refused
     assert fingerprint(copy) == before
+
+
+def test_chats_travel_as_hsds_urls_and_come_back_on_import(run, copy, tmp_path):
+    """A service's channels are HSDS url objects (additional_urls, url.csv) with the profile's
+    x_channel_* fields; a package without them removes them, one with them puts them back."""
+    pkg = tmp_path / "pkg"
+    run("export", "--format", "hsds-csv", pkg, "--dir", copy)
+    rows = (pkg / "url.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0].startswith("id,service_id,label,url,x_channel_kind,x_channel_address,x_confidence")
+    assert any(",Telegram,https://t.me/chc1280,telegram,t.me/chc1280,confirmed" in r for r in rows)
+    (pkg / "url.csv").write_text(rows[0] + "\r\n", encoding="utf-8-sig")
+    said = run("import", pkg, "--dir", copy)
+    assert "channels: [{'kind': 'messenger', 'address': 'm.me/chc1280', 'confidence': 'confirmed'}" in said
+    assert "] -> []" in said and "0 added, 1 changed, 0 removed" in said

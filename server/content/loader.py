@@ -7,12 +7,14 @@ articles.py); references between files are checked in one pass here, once everyt
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 from . import model as m
 from .articles import digits, read_articles
 from .glossary import check_all as check_terms
 from .organizations import read_directory
+from .recordings import read_recordings
 from .reader import ContentError, Problem, Reader, line_of
 from .taxonomies import read_taxonomies
 
@@ -46,9 +48,10 @@ def load(root, today: dt.date | None = None, icons_dir=None, catalog=None) -> m.
         organizations=tuple(directory.organizations), services=tuple(directory.services),
         locations=tuple(directory.locations), articles=tuple(articles))
     _no_empty_need_page(r, root / "categories.yaml", tax.category_lines, content)
+    recordings = read_recordings(r, root, content)
     if r.problems:
         raise ContentError(r.problems)
-    return content
+    return replace(content, recordings=recordings) if recordings else content
 
 
 def _no_empty_need_page(r: Reader, path: Path, lines, content: m.Content):

@@ -92,6 +92,21 @@ class Phone:
 
 
 @dataclass(frozen=True)
+class Channel:
+    """A staffed chat a person can write to (`channels:`): Telegram, Messenger, WhatsApp or SMS."""
+    kind: str            # rules.CHANNEL_KINDS
+    address: str         # as written: t.me/NAME, m.me/NAME, wa.me/DIGITS, or the SMS number
+    href: str            # what the link opens (rules.channel_href)
+    confidence: str = "plausible"
+    source: str | None = None
+    available: Text | None = None
+
+    @property
+    def public(self) -> bool:
+        return self.confidence != "doubtful"
+
+
+@dataclass(frozen=True)
 class Schedule:
     byday: tuple[str, ...]
     opens_at: str
@@ -178,10 +193,16 @@ class Service:
     gives: tuple[tuple[str, str], ...] = ()   # (pep | prep, the source that says this service gives it)
     spellings: tuple[str, ...] = ()   # what people type for it that its names do not hold ("polis")
     reviews: tuple[tuple[str, str, dt.date], ...] = ()   # (lang, by, date): its file's texts all reviewed
+    channels: tuple[Channel, ...] = ()
 
     def review(self, lang: str) -> tuple[str, dt.date] | None:
         """(by, date) when a native speaker reviewed every text of its file in `lang`."""
         return next(((by, on) for code, by, on in self.reviews if code == lang), None)
+
+    @property
+    def public_channels(self) -> tuple[Channel, ...]:
+        """The chats users may see: like public_phones, never a doubtful one, and none of a closed service."""
+        return tuple(c for c in self.channels if c.public) if self.status == "active" else ()
 
     @property
     def public_phones(self) -> tuple[Phone, ...]:
@@ -286,6 +307,7 @@ class Content:
     services: tuple[Service, ...]
     locations: tuple[Location, ...]
     articles: tuple[Article, ...]
+    recordings: tuple = ()             # recordings.Recording: content/audio/recordings.yaml
     _index: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self):
@@ -301,6 +323,16 @@ class Content:
     def service(self, id): return self._index["services"].get(id)
     def location(self, id): return self._index["locations"].get(id)
     def article(self, slug): return self._index["articles"].get(slug)
+
+    def recording(self, reads: str, lang: str, section: int | None = None):
+        """The recording of `reads` (article:SLUG, service:ID, emergency) in `lang`, or None."""
+        return next((r for r in self.recordings if r.key == (reads, section, lang)), None)
+
+    @property
+    def chat_services(self) -> tuple[Service, ...]:
+        """Listed services a person can write to: "Talk to someone by chat", emergency ones first."""
+        found = [s for s in self.listed_services if s.public_channels]
+        return tuple(sorted(found, key=lambda s: (s.emergency_rank is None, s.emergency_rank or 0)))
 
     @property
     def listed_services(self) -> tuple[Service, ...]:

@@ -12,6 +12,7 @@ import phonenumbers
 from phonenumbers import shortnumberinfo
 
 from . import model as m
+from . import rules
 from .articles import reviews_of
 from .reader import Reader, dotted, line_of, repeated, text_of
 
@@ -152,6 +153,8 @@ def _service(f: _File, at, svc, org_id, draft, short_codes) -> m.Service:
                   "that says so (gives: {pep: \"…\", prep: \"…\"}): PEP is claimed only where a source says so")
     phones = tuple(_phone(f, at + ("phones", pi), ph, short_codes, provenance)
                    for pi, ph in enumerate(svc.get("phones", [])))
+    channels = tuple(c for c in (_channel(f, at + ("channels", ci), ch, short_codes, provenance)
+                                 for ci, ch in enumerate(svc.get("channels", []))) if c)
     schedules = []
     for hi, h in enumerate(svc.get("schedules", [])):
         if h["opens_at"] >= h["closes_at"]:
@@ -167,7 +170,7 @@ def _service(f: _File, at, svc, org_id, draft, short_codes) -> m.Service:
         provenance=provenance, khmer_draft=draft, emergency_rank=svc.get("emergency_rank"),
         status=svc.get("status", "active"), alert=_alert(f, at + ("alert",), svc.get("alert")),
         country=country, gives=tuple(sorted((svc.get("gives") or {}).items())),
-        spellings=tuple(svc.get("spellings", ())))
+        spellings=tuple(svc.get("spellings", ())), channels=channels)
 
 
 def _phone(f: _File, at, ph, short_codes, provenance: m.Provenance) -> m.Phone:
@@ -186,6 +189,23 @@ def _phone(f: _File, at, ph, short_codes, provenance: m.Provenance) -> m.Phone:
     return m.Phone(ph["id"], shown_number(ph["number"], tel or "", region), tel or "", bool(ph.get("sms")),
                    text_of(ph.get("description")), text_of(ph.get("available")),
                    ph["confidence"], ph.get("source"), region)
+
+
+def _channel(f: _File, at, ch, short_codes, provenance: m.Provenance) -> m.Channel | None:
+    problem = rules.channel_problem(ch["kind"], ch["address"])
+    tel = ""
+    if not problem and ch["kind"] == "sms":
+        tel = tel_for(ch["address"], short_codes) or ""
+        if not tel:
+            problem = _not_valid(ch["address"], m.HOME_REGION)
+    if problem:
+        f.problem(at + ("address",), problem)
+        return None
+    if ch["confidence"] == "confirmed" and not provenance.checked_on:
+        f.problem(at + ("confidence",), "a confirmed channel needs the service's provenance.checked_on and "
+                  "checked_by; otherwise say plausible")
+    return m.Channel(ch["kind"], ch["address"], rules.channel_href(ch["kind"], ch["address"], tel),
+                     ch["confidence"], ch.get("source"), text_of(ch.get("available")))
 
 
 def _alert(f: _File, at, alert) -> m.Alert | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .. import hsds
 from ..content.model import HOME_REGION
-from ..content.rules import SHOWN_CONFIDENCES, STATUSES, UUID, not_a_uuid
+from ..content.rules import CHANNEL_KINDS, SHOWN_CONFIDENCES, STATUSES, UUID, channel_problem, not_a_uuid
 from .tables import InputError, export_records, problem
 
 # hh:mm[:ss], and what spreadsheets turn it into: 7:30, 12:00:00 AM, 11:59:59 PM
@@ -227,6 +227,21 @@ def from_records(orgs, services, terms, model) -> Exchange:
                 read_location(nested, org_id)
             if loc_id:
                 locations.append(loc_id)
+        channels = []
+        for url in s.get("additional_urls") or []:
+            c = r.child(url, "additional_urls")
+            if c.str("x_channel_kind") is None:
+                continue   # another kind of link (a website): Mitta keeps chats only
+            kind = c.choice("x_channel_kind", CHANNEL_KINDS)
+            address = c.str("x_channel_address", True)
+            if kind and address:
+                if why := channel_problem(kind, address):
+                    c.fail("x_channel_address", why)
+                    continue
+                channel = {"kind": kind, "address": address,
+                           "confidence": c.choice("x_confidence", SHOWN_CONFIDENCES, "plausible"),
+                           "source": c.str("x_source"), "available": c.text("x_available")}
+                channels.append({k: v for k, v in channel.items() if v is not None})
         documents = None
         for doc in s.get("required_documents") or []:
             documents = r.child(doc, "required_documents").text("document")
@@ -243,7 +258,7 @@ def from_records(orgs, services, terms, model) -> Exchange:
             "safety_note": r.text("x_safety_note"), "age_note": r.text("eligibility_description"),
             "status": r.choice("status", STATUSES, "active"),
             "alert": {"text": alert, "from": r.date("x_alert_from"), "until": until} if alert else None,
-            "schedules": schedules, "locations": locations,
+            "schedules": schedules, "locations": locations, "channels": channels,
             "provenance.source": r.str("x_source"), "provenance.checked_on": r.date("assured_date"),
             "provenance.checked_by": r.str("x_checked_by")}
         for ph in s.get("phones") or []:

@@ -23,6 +23,9 @@ TABLES = {
                  "x_free", "x_source", "assured_date", "x_checked_by", "last_modified"],
     "phones": ["id", "service_id", "number", "type", "description", "x_km_description", "x_available",
                "x_km_available", "x_sms", "x_country", "x_confidence", "x_source"],
+    # HSDS's url table (url.csv): a service's chats, its additional_urls
+    "url": ["id", "service_id", "label", "url", "x_channel_kind", "x_channel_address", "x_confidence",
+            "x_source", "x_available", "x_km_available"],
     "schedules": ["id", "service_id", "freq", "byday", "opens_at", "closes_at", "timezone"],
     "service_areas": ["id", "service_id", "name", "x_km_name", "x_province", "x_country"],
     "locations": ["id", "location_type", "organization_id", "name", "x_km_name", "latitude", "longitude",
@@ -44,7 +47,7 @@ TYPES = {"latitude": "number", "longitude": "number", "timezone": "number", "x_f
 # service_at_locations.csv, which is still read.
 EARLIER_NAMES = {"service_at_location": "service_at_locations"}
 # A service's nested lists, and the table each comes from.
-SERVICE_LISTS = {"phones": "phones", "schedules": "schedules", "service_areas": "service_areas",
+SERVICE_LISTS = {"phones": "phones", "additional_urls": "url", "schedules": "schedules", "service_areas": "service_areas",
                  "languages": "languages", "required_documents": "required_documents",
                  "attributes": "attributes"}
 

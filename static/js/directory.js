@@ -98,20 +98,21 @@ var MittaDirectory = (function () {
     }
   }
 
-  // A one-time note before the first call: calls show in the call history and on the bill.
-  function callNotice() {
-    var dialog = document.getElementById("call-notice");
+  // A one-time note before the first call: calls show in the call history and on the bill. The
+  // same for the first chat (the chat stays in that app), with its own dialog and its own "seen".
+  function callNotice(id, selector, seen) {
+    var dialog = document.getElementById(id);
     if (!dialog || typeof dialog.showModal !== "function") return;
     var confirm = dialog.querySelector("[data-call-confirm]");
     document.addEventListener("click", function (event) {
-      var link = event.target.closest && event.target.closest("a[data-call]");
-      if (!link || store.get("mitta.callNoticeSeen")) return;
+      var link = event.target.closest && event.target.closest(selector);
+      if (!link || store.get(seen)) return;
       event.preventDefault();
       confirm.href = link.href;
       dialog.showModal();
     });
     confirm.addEventListener("click", function () {
-      store.set("mitta.callNoticeSeen", "1");
+      store.set(seen, "1");
       dialog.close();
     });
     dialog.querySelector("[data-call-cancel]").addEventListener("click", function () { dialog.close(); });
@@ -180,7 +181,8 @@ var MittaDirectory = (function () {
   refreshStatus();
   refreshAlerts();
   rememberProvince();
-  callNotice();
+  callNotice("call-notice", "a[data-call]", "mitta.callNoticeSeen");
+  callNotice("chat-notice", "a[data-chat]", "mitta.chatNoticeSeen");
   share();
   printButton();
   setInterval(function () { refreshOpenNow(); refreshAlerts(); }, 60000);

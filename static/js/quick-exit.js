@@ -67,6 +67,9 @@
   function begin() {
     if (exiting) return false;
     exiting = true;
+    // Silence first: a recording or the phone's voice must not go on speaking (static/js/listen.js).
+    try { if (window.speechSynthesis) window.speechSynthesis.cancel(); } catch (e) { /* none */ }
+    Array.prototype.forEach.call(document.getElementsByTagName("audio"), function (a) { a.pause(); });
     say("leaving");
     root.classList.add("quick-exit-blank");
     return true;
