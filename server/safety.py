@@ -10,7 +10,7 @@ from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask_babel import force_locale, gettext as _
 
 from .extensions import content
-from .i18n import LOCALES
+from .i18n import locales
 from .security import same_origin
 from .rendering import page, page_cache
 
@@ -62,9 +62,9 @@ def _remove_page():
 @bp.route(NEUTRAL_PATH)
 @page_cache("page")
 def neutral():
-    """A plain weather page in Khmer and English with no name, logo, manifest or script."""
+    """A plain weather page in every live language (the table's order) with no name, logo, manifest or script."""
     texts = {}
-    for locale in LOCALES:
+    for locale in locales():
         with force_locale(locale):
             texts[locale] = {
                 "title": _("Weather"),

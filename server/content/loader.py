@@ -12,6 +12,7 @@ from pathlib import Path
 from . import model as m
 from .articles import digits, read_articles
 from .glossary import check_all as check_terms
+from .languages import read_languages
 from .organizations import read_directory
 from .reader import ContentError, Problem, Reader, line_of
 from .taxonomies import read_taxonomies
@@ -31,6 +32,7 @@ def load(root, today: dt.date | None = None, icons_dir=None, catalog=None) -> m.
         from ..clock import Clock  # the app's clock class; here unpinned
         today = Clock().today()
     r = Reader(root, today)
+    languages = read_languages(r, root, Path(catalog).parents[2] if catalog else None)
     tax = read_taxonomies(r, root, icons_dir)
     directory = read_directory(r, root / "directory", tax.short_codes)
     _cross_reference(r, tax, directory)
@@ -44,7 +46,7 @@ def load(root, today: dt.date | None = None, icons_dir=None, catalog=None) -> m.
         version=r.hash.hexdigest()[:16],
         provinces=tax.provinces, categories=tax.categories,
         organizations=tuple(directory.organizations), services=tuple(directory.services),
-        locations=tuple(directory.locations), articles=tuple(articles))
+        locations=tuple(directory.locations), articles=tuple(articles), languages=languages)
     _no_empty_need_page(r, root / "categories.yaml", tax.category_lines, content)
     if r.problems:
         raise ContentError(r.problems)

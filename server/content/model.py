@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from . import rules
+
+if TYPE_CHECKING:
+    from .languages import Languages
 
 CAMBODIA = dt.timezone(dt.timedelta(hours=7))  # no daylight saving
 HOME_REGION = "KH"   # a phone's region when the content names none
@@ -24,7 +28,9 @@ class Text:
     en: str
 
     def __call__(self, locale: str) -> str:
-        return getattr(self, locale)
+        # A language beyond the two every file carries shows English until its own text is
+        # written; guides never do (a guide not in the reader's language is listed, not shown).
+        return getattr(self, locale, None) or self.en
 
 
 @dataclass(frozen=True)
@@ -286,6 +292,7 @@ class Content:
     services: tuple[Service, ...]
     locations: tuple[Location, ...]
     articles: tuple[Article, ...]
+    languages: Languages | None = None     # content/languages.yaml (languages.py)
     _index: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self):

@@ -17,8 +17,8 @@ REVIEWED_PREFIX = "reviewed: "
 def reviewable_languages() -> tuple[str, ...]:
     """The languages a native speaker reviews: every language Mitta serves but English, whose
     texts we write first. One place, so it can follow the language table."""
-    from ..i18n import LOCALES
-    return tuple(lang for lang in LOCALES if lang != "en")
+    from ..i18n import locales
+    return tuple(lang for lang in locales() if lang != "en")
 
 
 def status_key(lang: str, guide: bool) -> str:
