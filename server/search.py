@@ -16,7 +16,10 @@ letters and digits have word boundaries (rules 5-6). One spec, on the server and
    letter by letter keeps finding it; the formal synonym នគរបាល becomes ប៉ូលិស, so both words for
    police find the same. Vowel length is not folded in general: it separates different words, so
    only variants people are known to type go in the table. The phone gets the table from the page.
-4. Latin accents folded ("Kratié" finds "Kratie"), lower case, runs of spaces made one.
+4. Latin accents folded ("Kratié" finds "Kratie"), lower case, runs of spaces made one. This
+   folds Vietnamese tone and vowel marks too ("xet nghiem" finds "xét nghiệm", "uu" finds "ưu"),
+   and Vietnamese đ, a letter of its own that Unicode does not decompose, becomes d: many type
+   Vietnamese on a phone with no Vietnamese keyboard.
 5. Words: every word of the query must be found in an entry. Word characters are the Latin
    letters and digits (a-z, 0-9 after rule 4); a query word is found *as a word* where no word
    character touches it on either side ("pet" in "mondir pet" or "(pet)", not in "poipet"). A
@@ -64,7 +67,7 @@ def normalize(text: str) -> str:
     for variant, spelling in VARIANTS.items():
         text = text.replace(variant, spelling)
     text = LATIN_MARKS.sub("", unicodedata.normalize("NFD", text))
-    return " ".join(unicodedata.normalize("NFC", text).lower().split())
+    return " ".join(unicodedata.normalize("NFC", text).lower().replace("đ", "d").split())
 
 
 def as_word(word: str, text: str) -> bool:
