@@ -47,6 +47,8 @@ def init_app(app):
             "locale": locale,
             "html_lang": table[locale].html_lang if locale in table else locale,
             "locale_font": locale in table and table[locale].font,
+            # the language a content text shows in where it is not written in this one (Text)
+            "fallback_lang": (table[locale].fallback or (locale,))[0] if locale in table else locale,
             "other_locales": table.others(locale),   # the switch offers these, in the table's order
             "locale_names": table.names(),
             "switch_url": switch_url,
@@ -64,6 +66,8 @@ def switch_url(target, keep=None):
     pages are cached by path and one visitor's query must never reach another's page (nor collide
     with a route argument, or ask url_for for `_external`, `_scheme`…). `keep` is what a page
     itself chooses to carry over: the search page keeps its `q`."""
+    if target in g.get("switch_elsewhere", {}):
+        return g.switch_elsewhere[target]
     if request.endpoint and request.view_args is not None and g.get("locale"):
         return url_for(request.endpoint, **(keep or {}), **dict(request.view_args, locale=target))
     return url_for("pages.home", locale=target)

@@ -65,7 +65,7 @@ class Languages:
         return tuple(c for c in self.codes if c != code)
 
 
-def read_languages(r: Reader, root: Path, catalogs: Path | None = None) -> Languages | None:
+def read_languages(r: Reader, root: Path, catalogs: list[Path] | None = None) -> Languages | None:
     """The table, checked: codes unique, fallbacks known, the first row live and required, and a
     live language other than the first has its catalog (when `catalogs` is given)."""
     path = root / "languages.yaml"
@@ -85,10 +85,10 @@ def read_languages(r: Reader, root: Path, catalogs: Path | None = None) -> Langu
                           f"languages[{i}].fallback[{j}]: '{f}' is not another language of this table")
                 ok = False
         if row["status"] == "live" and catalogs is not None \
-                and not (catalogs / row["code"] / "LC_MESSAGES" / "messages.po").is_file():
+                and not any((d / row["code"] / "LC_MESSAGES" / "messages.mo").is_file() for d in catalogs):
             r.problem(path, line_of(lines, ("languages", i, "status")),
-                      f"languages[{i}] ({row['code']}): live, but it has no catalog "
-                      f"(server/translations/{row['code']}/LC_MESSAGES/messages.po)")
+                      f"languages[{i}] ({row['code']}): live, but it has no compiled catalog "
+                      f"(server/translations/{row['code']}/LC_MESSAGES/messages.mo: `make translations`)")
             ok = False
     if not (rows[0]["status"] == "live" and rows[0]["required"]):
         r.problem(path, line_of(lines, ("languages", 0)),

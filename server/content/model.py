@@ -24,13 +24,20 @@ DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 @dataclass(frozen=True)
 class Text:
+    """A text in the content languages: Khmer and English in every file (the table's required
+    languages), Vietnamese where it is written."""
     km: str
     en: str
+    vi: str | None = None
 
     def __call__(self, locale: str) -> str:
-        # A language beyond the two every file carries shows English until its own text is
-        # written; guides never do (a guide not in the reader's language is listed, not shown).
+        # Until its own text is written, a language shows the English (the table's `fallback`
+        # order starts with it); a guide never does: one not in the reader's language is listed
+        # with links, not shown (Article.in_language).
         return getattr(self, locale, None) or self.en
+
+    def has(self, locale: str) -> bool:
+        return bool(getattr(self, locale, None))
 
 
 @dataclass(frozen=True)
@@ -244,6 +251,10 @@ class Article:
     khmer_draft: bool
     sources: tuple[tuple[str, str | None], ...]
     reviews: tuple[tuple[str, str, dt.date], ...] = ()   # (lang, by, date): a native speaker reviewed all its texts
+
+    def in_language(self, lang: str) -> bool:
+        """Whether the article has a body in `lang`: only then is it a page in that language."""
+        return self.body_html.has(lang)
 
     def review(self, lang: str) -> tuple[str, dt.date] | None:
         """(by, date) when every text of the article in `lang` is reviewed (content/FORMAT.md)."""
