@@ -17,7 +17,7 @@ from server.content import ContentError
 
 ROOT = Path(__file__).resolve().parent.parent
 LAO = {"code": "lo", "name": "ລາວ", "html_lang": "lo", "required": False, "fallback": ["en", "km"],
-       "script": "Laoo", "font": False, "status": "live"}
+       "script": "Laoo", "font": False, "review": True, "status": "live"}
 
 
 def table_with(content, rows):

@@ -21,6 +21,7 @@ class Language:
     fallback: tuple[str, ...]      # content languages shown, in order, where a text lacks this one
     script: str                    # ISO 15924
     font: bool                     # its pages need Mitta's font
+    review: bool                   # a native speaker reviews our texts in it (server/review/)
     status: str                    # live | preparing
 
     @property
@@ -97,4 +98,4 @@ def read_languages(r: Reader, root: Path, catalogs: list[Path] | None = None) ->
     if not ok:
         return None
     return Languages(tuple(Language(row["code"], row["name"], row["html_lang"], row["required"], tuple(row["fallback"]),
-                                    row["script"], row["font"], row["status"]) for row in rows))
+                                    row["script"], row["font"], row["review"], row["status"]) for row in rows))
