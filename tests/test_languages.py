@@ -110,3 +110,15 @@ def test_a_live_language_without_its_catalog_stops_the_content_check(tmp_path):
     with pytest.raises(ContentError) as error:
         make_app({"CONTENT_DIR": str(tmp_path / "content")})
     assert re.search(r"content/languages\.yaml:\d+: languages\[3\] \(th\): live, but it has no compiled catalog", str(error.value))
+
+
+@pytest.mark.parametrize("query", ["tieng viet", "Tiếng Việt", "TIENG VIET"])
+def test_a_service_that_speaks_vietnamese_is_found_by_the_language_name(client, app, query):
+    """HSDS `languages` on a service, set only where a source says so (police 117: VietnamPlus)."""
+    speaking = {s.name.en for s in app.extensions["content"].listed_services if "vi" in s.languages}
+    assert speaking
+    for locale in ("km", "en"):
+        soup = BeautifulSoup(client.get(f"/{locale}/search", query_string={"q": query}).get_data(as_text=True), "html.parser")
+        found = {s.name(locale) for s in app.extensions["content"].listed_services if "vi" in s.languages}
+        titles = {a.get_text(" ", strip=True) for a in soup.select("main li a")}
+        assert found <= titles, (locale, found, titles)

@@ -99,3 +99,11 @@ def read_languages(r: Reader, root: Path, catalogs: list[Path] | None = None) ->
         return None
     return Languages(tuple(Language(row["code"], row["name"], row["html_lang"], row["required"], tuple(row["fallback"]),
                                     row["script"], row["font"], row["review"], row["status"]) for row in rows))
+
+
+def table_codes(content_dir, live_only=True) -> tuple[str, ...]:
+    """The codes of content/languages.yaml read plainly, for tools that run without an app
+    (tests' parameters, the bench scripts): the app itself takes them from its checked model."""
+    import yaml
+    rows = yaml.safe_load((Path(content_dir) / "languages.yaml").read_text(encoding="utf-8"))["languages"]
+    return tuple(row["code"] for row in rows if row["status"] == "live" or not live_only)

@@ -39,6 +39,10 @@ class Text:
     def has(self, locale: str) -> bool:
         return bool(getattr(self, locale, None))
 
+    def all(self) -> tuple[str, ...]:
+        """Every language's text there is: what search finds an item by, whatever its page's language."""
+        return tuple(v for v in (getattr(self, f) for f in self.__dataclass_fields__) if v)
+
 
 @dataclass(frozen=True)
 class Province:
