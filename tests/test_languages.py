@@ -122,3 +122,63 @@ def test_a_service_that_speaks_vietnamese_is_found_by_the_language_name(client, 
         found = {s.name(locale) for s in app.extensions["content"].listed_services if "vi" in s.languages}
         titles = {a.get_text(" ", strip=True) for a in soup.select("main li a")}
         assert found <= titles, (locale, found, titles)
+
+
+# What a page's visible text is mostly in, without a dictionary: a script for a language that has
+# its own (Khmer), and for Vietnamese its marks (tone marks, ă â ê ô ơ ư đ), which about two of
+# three Vietnamese syllables carry and English words never do.
+def vietnamese_share(text):
+    import unicodedata
+    words = re.findall(r"[^\W\d_]+", text)
+    marked = [w for w in words if "đ" in w.lower() or any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", w))]
+    return len(marked) / max(len(words), 1)
+
+
+def not_vietnamese(html):
+    """The blocks of a Vietnamese page's main part (of six words or more) that are not Vietnamese,
+    and whether text marked as another language (a source's title, lang="en") is most of it."""
+    soup = BeautifulSoup(html, "html.parser")
+    main = soup.find("main")
+    for hidden in main.select("script, style, [hidden], template"):
+        hidden.decompose()
+    words = len(re.findall(r"[^\W\d_]+", main.get_text(" ")))
+    marked = main.select("[lang]:not([lang=vi])")
+    other = sum(len(re.findall(r"[^\W\d_]+", e.get_text(" "))) for e in marked)
+    for e in marked:
+        e.decompose()
+    poor = []
+    for block in main.find_all(["h1", "h2", "h3", "p", "li", "dd", "td", "summary"]):
+        if block.find(["p", "li", "dd", "ul", "ol"]):
+            continue   # judged by its own blocks
+        text = block.get_text(" ", strip=True)
+        if len(re.findall(r"[^\W\d_]+", text)) >= 6 and vietnamese_share(text) < MOSTLY:
+            poor.append(text[:80])
+    if other > words / 2:
+        poor.append(f"{other} of {words} words are marked as another language")
+    return poor
+
+
+MOSTLY = 0.35
+
+
+def test_the_language_check_fails_a_vietnamese_page_whose_text_is_another_language(four):
+    """The check every Vietnamese page will meet when the language goes live (below): pages made
+    of the Vietnamese catalog pass; a service page whose texts are not yet written does not."""
+    client = four.test_client()
+    assert not_vietnamese(client.get("/vi/safety/").get_data(as_text=True)) == []
+    assert not_vietnamese(client.get("/en/safety/").get_data(as_text=True))
+    english_bodied = next(s for s in four.extensions["content"].listed_services if not s.description.has("vi"))
+    poor = not_vietnamese(client.get(f"/vi/service/{english_bodied.id}/").get_data(as_text=True))
+    assert english_bodied.description.en[:80] in poor
+
+
+def test_every_page_of_a_live_vietnamese_is_mostly_vietnamese(app):
+    """Vacuous while Vietnamese is `preparing` in content/languages.yaml; going live makes it bite."""
+    from server.sitemap import page_urls
+    if "vi" not in app.extensions["content"].languages:
+        pytest.skip("Vietnamese is not live yet (content/languages.yaml)")
+    client = app.test_client()
+    with app.test_request_context():
+        urls = [u for u in page_urls("vi") if u.endswith("/")]
+    poor = {u: found for u in urls if (found := not_vietnamese(client.get(u).get_data(as_text=True)))}
+    assert not poor, list(poor.items())[:5]
