@@ -20,6 +20,7 @@ import statistics
 import sys
 from pathlib import Path
 
+import yaml
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +39,9 @@ PAGES = {
     "service": "/{locale}/service/7d2b1377-12d9-434b-8605-836cb4d87e82/",
     "guide article": "/{locale}/guide/after-sexual-violence/",
 }
-LOCALES = ("km", "en")
+# The live languages of content/languages.yaml (read plainly: this script runs without the app).
+LOCALES = tuple(row["code"] for row in yaml.safe_load((ROOT / "content" / "languages.yaml").read_text("utf-8"))["languages"]
+                if row["status"] == "live")
 PHONE = dict(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True,
              user_agent="Mozilla/5.0 (Linux; Android 11; moto e20) AppleWebKit/537.36 (KHTML, like Gecko) "
                         "Chrome/126.0.0.0 Mobile Safari/537.36")

@@ -54,7 +54,8 @@ def largest_share_texts(factors):
     """Bytes of the largest share-texts document (both languages) per scale, as the server sends it."""
     from synthetic import make
     from server import create_app
-    from server.i18n import LOCALES
+    from server.content.languages import table_codes
+    from server.paths import CONTENT_DIR
     from server.sitemap import page_urls
     found = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -63,7 +64,7 @@ def largest_share_texts(factors):
             logging.getLogger("mitta.access").disabled = True   # these requests are ours, not a reader's
             client = app.test_client()
             with app.test_request_context():
-                urls = [u for locale in LOCALES for u in page_urls(locale) if "/share-texts" in u]
+                urls = [u for locale in table_codes(CONTENT_DIR) for u in page_urls(locale) if "/share-texts" in u]
             sizes = {u: len(client.get(u).get_data()) for u in urls}
             found[factor] = max(sizes.items(), key=lambda item: item[1]) + (len(sizes),)
     return found

@@ -19,13 +19,13 @@ BROTLI = {"Accept-Encoding": "gzip, deflate, br, zstd"}
 def measure(client) -> dict:
     """{locale: {"first": bytes on the link, "largest": (url, bytes)}} for one app's test client."""
     import json
-    from server.i18n import LOCALES
+    from server.i18n import locales
     from server.sitemap import page_urls
     source = client.get("/sw-pack.js").get_data(as_text=True)
     pack = json.loads(source.removeprefix("self.PACK = ").rstrip().removesuffix(";"))
     sent = lambda url: len(client.get(url, headers=BROTLI).get_data())  # noqa: E731
     found = {}
-    for locale in LOCALES:
+    for locale in locales(client.application):
         # The page that starts the save, the worker, its modules and configuration, what it saves
         # first, and the words the page shows while it saves.
         first = [f"/{locale}/", "/sw.js", "/sw-pack.js", f"/{locale}/offline/messages.json",

@@ -14,12 +14,15 @@ import time
 import urllib.request
 from pathlib import Path
 
+import yaml
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "static" / "screenshots"
 PAGES = {"home": "/", "emergency": "/emergency/"}  # server/offline.py SCREENSHOTS names these
-LOCALES = ("km", "en")
+# The live languages of content/languages.yaml (read plainly: this script runs without the app).
+LOCALES = tuple(row["code"] for row in yaml.safe_load((ROOT / "content" / "languages.yaml").read_text("utf-8"))["languages"]
+                if row["status"] == "live")
 SIZE = {"width": 360, "height": 740}  # CSS px at 1x: a small Android phone, a small file
 
 

@@ -10,6 +10,8 @@ server.hsds, …) can be used without them (tests/test_core_without_flask.py).
 
 
 def create_app(test_config=None):
+    import os
+
     from flask import Flask
 
     from . import (api, cards, compress, critical, directory, errors, export, guide, i18n, icons, listen, logs, offline,
@@ -61,7 +63,10 @@ def create_app(test_config=None):
     # Set once, here; nothing changes it (or the config) after start.
     clock = app.extensions["clock"] = Clock(app.config["CLOCK"])
     # Invalid content raises ContentError here: the app refuses to start rather than serve part.
-    app.extensions["content"] = load(app.config["CONTENT_DIR"], today=clock.today(), icons_dir=CATEGORY_ICONS, catalog=KHMER_CATALOG)
+    # Flask-Babel's catalog folders (relative ones are under server/): a live language needs its catalog.
+    translations = [os.path.join(app.root_path, d) for d in app.config.get("BABEL_TRANSLATION_DIRECTORIES", "translations").split(";")]
+    app.extensions["content"] = load(app.config["CONTENT_DIR"], today=clock.today(), icons_dir=CATEGORY_ICONS,
+                                     catalog=KHMER_CATALOG, translations=translations)
 
     public.init_app(app)
     static.init_app(app, STATIC_DIR)

@@ -30,7 +30,8 @@ OFFLINE = (
     "icons/icon-192.png", "icons/icon-512.png", "icons/icon-maskable-192.png", "icons/icon-maskable-512.png",
 )
 # Served, never saved: the install dialog's screenshots (made by scripts/screenshots.py, optional).
-ONLINE_ONLY = tuple(f"screenshots/{shot}-{lang}.png" for shot in ("home", "emergency") for lang in ("km", "en"))
+# Whichever languages scripts/screenshots.py made them for (one per live language of the table).
+ONLINE_ONLY_FOLDER = "screenshots"
 # Files a stylesheet names relative to itself: its text says "../fonts/x.woff2", and the served
 # stylesheet says the hashed name instead. Declared, so a renamed font fails at start-up.
 REFERENCES = {
@@ -60,9 +61,10 @@ class Assets:
         self.by_name: dict[str, Asset] = {}
         for name in OFFLINE:
             self._add(static_dir, name, offline=True)
-        for name in ONLINE_ONLY:
-            if os.path.exists(os.path.join(static_dir, name)):
-                self._add(static_dir, name, offline=False)
+        shots = os.path.join(static_dir, ONLINE_ONLY_FOLDER)
+        for file in sorted(os.listdir(shots)) if os.path.isdir(shots) else ():
+            if file.endswith(".png"):
+                self._add(static_dir, f"{ONLINE_ONLY_FOLDER}/{file}", offline=False)
         self.by_url = {a.url: a for a in self.by_name.values()}
 
     def _add(self, static_dir, name, offline):

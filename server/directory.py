@@ -104,7 +104,9 @@ def _shards(locale):
                 return url_for("directory.category", locale=locale, category=item.slug)
             if kind == "service":
                 return url_for("directory.service", locale=locale, service_id=item.id)
-            return url_for("guide.article", locale=locale, slug=item.slug)
+            if item.in_language(locale):
+                return url_for("guide.article", locale=locale, slug=item.slug)
+            return url_for("guide.index", locale=locale)   # listed there with its languages' links
         shards = build_shards(content(), locale, link)
         cache.set(key, shards, timeout=0)
     return shards

@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import parse_accept_header
 
 from . import security
-from .i18n import DEFAULT, LOCALES, negotiate
+from .i18n import default, locales, negotiate
 from .logs import clean, log as access_log
 
 log = logging.getLogger("mitta.errors")
@@ -22,7 +22,7 @@ log = logging.getLogger("mitta.errors")
 
 def _locale_from_path():
     first = request.path.lstrip("/").split("/", 1)[0]
-    return first if first in LOCALES else negotiate()
+    return first if first in locales() else negotiate()
 
 
 def _home_in(locale, keep=None):
@@ -82,7 +82,7 @@ def waitress_channel(app):
         def execute(self):
             error = self.request.error
             wanted = self.request.headers.get("ACCEPT_LANGUAGE", "")
-            locale = parse_accept_header(wanted, LanguageAccept).best_match(LOCALES, default=DEFAULT)
+            locale = parse_accept_header(wanted, LanguageAccept).best_match(locales(), default=default())
             body = error_page(app, error.code, locale)
             self.status = f"{error.code} {error.reason}"
             self.response_headers.append(("Content-Type", "text/html; charset=utf-8"))

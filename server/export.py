@@ -38,7 +38,7 @@ from flask.cli import with_appcontext
 
 from . import assets, compress, hsds_profile, offline, security
 from .rendering import render
-from .i18n import DEFAULT, LOCALES
+from .i18n import locales
 
 # Headers that differ by path, beside security.py's for every answer. Flask decides them in
 # assets.py, offline.py and api.py; `collect` checks Flask still answers exactly these.
@@ -54,11 +54,18 @@ RULES = (
 CHECKED = ("Cache-Control", "Access-Control-Allow-Origin")
 # What the server configurations themselves are called: never served as part of the site.
 CONFIGS = ("_headers", "_redirects", "nginx.conf", "Caddyfile")
-# The one redirect that depends on the request: the reader's language (Khmer when in doubt).
-# A static host can only approximate Flask's Accept-Language negotiation: English when the
-# first language asked for is English.
-ENGLISH_FIRST = r"^\s*en"
-NOT_FOUND = {"/km/": "/km/404.html", "/en/": "/en/404.html", "/api/": "/api/v1/404.json"}
+# The one redirect that depends on the request: the reader's language (the table's first when in
+# doubt). A static host can only approximate Flask's Accept-Language negotiation: another language
+# when it is the first one asked for.
+def first_asked(code: str) -> str:
+    return rf"^\s*{code}"
+
+
+def not_found(codes) -> dict[str, str]:
+    """Each language's "not found" page, then the API's."""
+    return {**{f"/{c}/": f"/{c}/404.html" for c in codes}, "/api/": "/api/v1/404.json"}
+
+
 # The API's lists: exported when the whole list is on its first page.
 LISTS = ("/api/v1/services", "/api/v1/organizations", "/api/v1/taxonomies", "/api/v1/taxonomy_terms")
 
@@ -130,11 +137,12 @@ def collect(app) -> list[File]:
         files.append(File(url, file_path(url, response.content_type), response.content_type, body))
         check_headers(url, response.headers)
     # The "not found" pages, as Flask answers a missing page under each prefix.
-    for prefix, path in NOT_FOUND.items():
+    codes = locales(app)
+    for prefix, path in not_found(codes).items():
         response = get(prefix + ("v1/no-such-thing" if prefix == "/api/" else "no-such-page/"))
         assert response.status_code == 404, (prefix, response.status_code)
         files.append(File(path, path.lstrip("/"), response.content_type, response.get_data(), 404))
-    default = next(f for f in files if f.url == NOT_FOUND[f"/{DEFAULT}/"])
+    default = next(f for f in files if f.url == not_found(codes)[f"/{codes[0]}/"])
     files.append(File("/404.html", "404.html", default.content_type, default.body, 404))
     return files
 
@@ -148,7 +156,7 @@ def check_headers(url, headers):
                                f"the export's RULES say {expected.get(name)!r}")
 
 
-def write(files: list[File], out: Path, base: dict[str, str], listen: str = "80") -> dict:
+def write(files: list[File], out: Path, base: dict[str, str], listen: str, codes) -> dict:
     """The files, their compressed siblings and the three server configurations, into `out`
     (emptied first). Returns counts and sizes for the summary."""
     out = Path(out).resolve()
@@ -168,9 +176,9 @@ def write(files: list[File], out: Path, base: dict[str, str], listen: str = "80"
                 sizes["sibling_bytes"] += len(data)
     types = content_types(files)
     (out / "_headers").write_text(headers_file(base), encoding="utf-8")
-    (out / "_redirects").write_text(redirects_file(files), encoding="utf-8")
-    (out / "nginx.conf").write_text(nginx_conf(out, listen, types, base), encoding="utf-8")
-    (out / "Caddyfile").write_text(caddyfile(out, base), encoding="utf-8")
+    (out / "_redirects").write_text(redirects_file(files, codes), encoding="utf-8")
+    (out / "nginx.conf").write_text(nginx_conf(out, listen, types, base, codes), encoding="utf-8")
+    (out / "Caddyfile").write_text(caddyfile(out, base, codes), encoding="utf-8")
     return sizes
 
 
@@ -184,7 +192,7 @@ def write_file(target: Path, body: bytes):
 
 
 def export(app, out, listen="80") -> dict:
-    return write(collect(app), Path(out), secure_headers(app), listen)
+    return write(collect(app), Path(out), secure_headers(app), listen, locales(app))
 
 
 # ---------------------------------------------------------------- server configurations
@@ -214,13 +222,13 @@ def headers_file(base: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def redirects_file(files) -> str:
-    lines = ["# Netlify / Cloudflare Pages (server/export.py). Khmer unless the reader chooses English.",
-             f"/  /{DEFAULT}/  302", f"/manifest.webmanifest  /manifest-{DEFAULT}.webmanifest  302"]
+def redirects_file(files, codes) -> str:
+    lines = ["# Netlify / Cloudflare Pages (server/export.py). The first language unless the reader chooses another.",
+             f"/  /{codes[0]}/  302", f"/manifest.webmanifest  /manifest-{codes[0]}.webmanifest  302"]
     # URLs without a name ending, stored as .json (the API): rewrites; .html is found by the host.
     lines += [f"{f.url}  /{f.path}  200" for f in files
               if f.status == 200 and f.path.endswith(".json") and not f.url.endswith(".json")]
-    lines += [f"{prefix}*  {path}  404" for prefix, path in NOT_FOUND.items()]
+    lines += [f"{prefix}*  {path}  404" for prefix, path in not_found(codes).items()]
     return "\n".join(lines) + "\n"
 
 
@@ -235,7 +243,7 @@ def _nginx_headers(base, extra=None, indent="        "):
     return "\n".join(lines)
 
 
-def nginx_conf(root: Path, listen: str, types: dict[str, str], base: dict[str, str]) -> str:
+def nginx_conf(root: Path, listen: str, types: dict[str, str], base: dict[str, str], codes) -> str:
     """For nginx's http context (e.g. /etc/nginx/sites-enabled/mitta.conf). Serving the .br
     siblings needs Debian's libnginx-mod-http-brotli-static; without it, delete that line."""
     mime = "\n".join(f"        {t.split(';')[0]} {ext.lstrip('.')};" for ext, t in sorted(types.items()) if ext)
@@ -251,16 +259,17 @@ def nginx_conf(root: Path, listen: str, types: dict[str, str], base: dict[str, s
         else:
             body += "\n        try_files $uri =404;"
         locations.append(f"    location {where} {{\n{body}\n    }}")
-    not_found = "\n".join(f"    ~^{prefix} {path};" for prefix, path in NOT_FOUND.items())
+    missing = "\n".join(f"    ~^{prefix} {path};" for prefix, path in not_found(codes).items())
+    asked = "\n".join(f'    "~*{first_asked(c)}" {c};' for c in codes[1:])
     return f"""# Mitta's static export for nginx: generated by server/export.py (`make static`) from
 # server/security.py, so the headers are the Flask server's. Include it in nginx's http context.
 map $http_accept_language $mitta_lang {{
-    default {DEFAULT};
-    "~*{ENGLISH_FIRST}" en;
+    default {codes[0]};
+{asked}
 }}
 map $uri $mitta_404 {{
     default /$mitta_lang/404.html;
-{not_found}
+{missing}
 }}
 # The file a URL is stored as, without its .html/.json (file_path): /km/ -> /km/index.
 # Volatile: worked out again after error_page's internal redirect to a 404 page.
@@ -311,13 +320,20 @@ server {{
 """
 
 
-def caddyfile(root: Path, base: dict[str, str]) -> str:
+def caddyfile(root: Path, base: dict[str, str], codes) -> str:
     headers = "\n".join(f"\t\t{name} \"{value}\"" for name, value in base.items()
                         if name != "Strict-Transport-Security")
     rules = "\n".join(f"\theader {pattern} {{\n" + "\n".join(f"\t\t{n} \"{v}\"" for n, v in h.items()) + "\n\t}"
                       for pattern, h in RULES)
-    not_found = "\n".join(
-        f"\t\t@nf{i} path {prefix}*\n\t\trewrite @nf{i} {path}" for i, (prefix, path) in enumerate(NOT_FOUND.items()))
+    missing = "\n".join(
+        f"\t\t@nf{i} path {prefix}*\n\t\trewrite @nf{i} {path}" for i, (prefix, path) in enumerate(not_found(codes).items()))
+    asked = "\n".join(
+        f"\t@lang_{c} {{\n\t\tpath {where}\n\t\theader_regexp Accept-Language (?i){first_asked(c)}\n\t}}\n"
+        f"\tredir @lang_{c} {to} 302"
+        for c in codes[1:] for where, to in (("/", f"/{c}/"),))
+    asked_manifest = "\n".join(
+        f"\t@manifest_{c} {{\n\t\tpath /manifest.webmanifest\n\t\theader_regexp Accept-Language (?i){first_asked(c)}\n\t}}\n"
+        f"\tredir @manifest_{c} /manifest-{c}.webmanifest 302" for c in codes[1:])
     return f"""# Mitta's static export for Caddy, which obtains its HTTPS certificate itself: generated by
 # server/export.py (`make static`) from server/security.py, so the headers are the Flask server's.
 #   MITTA_DOMAIN=mitta.example.org caddy run --config Caddyfile
@@ -352,18 +368,10 @@ def caddyfile(root: Path, base: dict[str, str]) -> str:
 		expression {{query}} != ""
 	}}
 	error @apiquery 404
-	@english {{
-		path /
-		header_regexp Accept-Language (?i){ENGLISH_FIRST}
-	}}
-	redir @english /en/ 302
-	redir / /{DEFAULT}/ 302
-	@english_manifest {{
-		path /manifest.webmanifest
-		header_regexp Accept-Language (?i){ENGLISH_FIRST}
-	}}
-	redir @english_manifest /manifest-en.webmanifest 302
-	redir /manifest.webmanifest /manifest-{DEFAULT}.webmanifest 302
+{asked}
+	redir / /{codes[0]}/ 302
+{asked_manifest}
+	redir /manifest.webmanifest /manifest-{codes[0]}.webmanifest 302
 	try_files {{path}} {{path}}.html {{path}}.json {{path}}/
 	file_server {{
 		precompressed br gzip
@@ -371,8 +379,8 @@ def caddyfile(root: Path, base: dict[str, str]) -> str:
 	}}
 	handle_errors {{
 		import mitta_headers errors
-{not_found}
-		rewrite * /{DEFAULT}/404.html
+{missing}
+		rewrite * /{codes[0]}/404.html
 		file_server {{
 			precompressed br gzip
 		}}

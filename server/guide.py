@@ -8,6 +8,7 @@ from flask import Blueprint, abort, g, url_for
 
 from .content.model import NEEDS
 from .extensions import content
+from .i18n import languages
 from .rendering import page, page_cache
 from .sitemap import page_urls
 
@@ -19,7 +20,10 @@ bp = Blueprint("guide", __name__, url_prefix="/<locale>/guide")
 def index():
     articles = content().articles
     groups = [(need, [a for a in articles if a.need == need]) for need in NEEDS]
-    return page("guide_index.html", groups=[(n, found) for n, found in groups if found])
+    # A guide without a body in the reader's language is listed with links to the languages it
+    # has (in their names), never opened as a page in this language.
+    return page("guide_index.html", groups=[(n, found) for n, found in groups if found],
+                elsewhere={a.slug: [c for c in languages().codes if a.in_language(c)] for a in articles})
 
 
 @bp.route("/<slug>/")
@@ -27,6 +31,11 @@ def index():
 def article(slug):
     model = content()
     found = model.article(slug) or abort(404)
+    if not found.in_language(g.locale):
+        abort(404)   # never a page in one language around another's body: the index links it
+    # The switch leads to a language without this guide's body to its guide index instead.
+    g.switch_elsewhere = {code: url_for("guide.index", locale=code)
+                          for code in languages().codes if not found.in_language(code)}
     return page("guide_article.html", article=found,
                            help_links=help_links(found, model, set(page_urls(g.locale))))
 
@@ -47,4 +56,4 @@ def help_links(article, model, pages):
 @page_urls.register
 def guide_urls(locale):
     return [url_for("guide.index", locale=locale)] + [
-        url_for("guide.article", locale=locale, slug=a.slug) for a in content().articles]
+        url_for("guide.article", locale=locale, slug=a.slug) for a in content().articles if a.in_language(locale)]

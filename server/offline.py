@@ -29,7 +29,7 @@ from flask_babel import force_locale, gettext as _
 from . import pack as packing, protocol, rendering
 from .extensions import content
 from .rendering import page
-from .i18n import LOCALES, negotiate
+from .i18n import locales, negotiate
 from .manifest import manifest_data
 from .paths import SERVICE_WORKER_DIR
 from .search import shard_of
@@ -56,7 +56,7 @@ def _app_files(locale):
     files = [url_for("offline.manifest", lang=locale)]
     # Every language's offline page and status words are tiny: keep them all, so an unknown URL
     # offline always gets the page, and its status line, in the language of its path.
-    files += [url_for(endpoint, locale=other) for other in LOCALES
+    files += [url_for(endpoint, locale=other) for other in locales()
               for endpoint in ("offline.offline_page", "offline.messages")]
     # Quick exit's neutral page (no locale) must open offline too.
     return files + [url_for("safety.neutral")]
@@ -79,7 +79,7 @@ def build(app) -> packing.Pack:
             raise RuntimeError(f"offline pack: {path} answered {response.status_code}")
         return response.content_type, response.get_data()
 
-    return packing.build(model, app.extensions["assets"].offline(), LOCALES, paths=paths, render=render,
+    return packing.build(model, app.extensions["assets"].offline(), locales(app), paths=paths, render=render,
                          worker_source=SW_SOURCE.read_text(encoding="utf-8"),
                          modules={name: (Path(SERVICE_WORKER_DIR) / name).read_text(encoding="utf-8")
                                   for name in WORKER_MODULES},
@@ -178,7 +178,7 @@ def manifest_for_reader():
 
 @bp.route("/manifest-<lang>.webmanifest")
 def manifest(lang):
-    if lang not in LOCALES:
+    if lang not in locales():
         abort(404)
     with force_locale(lang):
         data = manifest_data(lang)

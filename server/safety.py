@@ -6,11 +6,11 @@ a plain link to the configured neutral site, so it works without JavaScript too.
 """
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, redirect, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, request, url_for
 from flask_babel import force_locale, gettext as _
 
 from .extensions import content
-from .i18n import LOCALES
+from .i18n import locales
 from .security import same_origin
 from .rendering import page, page_cache
 
@@ -35,7 +35,8 @@ def exit_url(app=None):
 @page_cache("page")
 def safety():
     # Link the guidance article only where the content has it, so the page never leads to a 404.
-    guide = url_for("guide.article", slug=GUIDE_ARTICLE) if content().article(GUIDE_ARTICLE) else None
+    article = content().article(GUIDE_ARTICLE)
+    guide = url_for("guide.article", slug=GUIDE_ARTICLE) if article and article.in_language(g.locale) else None
     return page("safety.html", guide_url=guide)
 
 
@@ -62,9 +63,9 @@ def _remove_page():
 @bp.route(NEUTRAL_PATH)
 @page_cache("page")
 def neutral():
-    """A plain weather page in Khmer and English with no name, logo, manifest or script."""
+    """A plain weather page in every live language (the table's order) with no name, logo, manifest or script."""
     texts = {}
-    for locale in LOCALES:
+    for locale in locales():
         with force_locale(locale):
             texts[locale] = {
                 "title": _("Weather"),

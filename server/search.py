@@ -16,7 +16,10 @@ letters and digits have word boundaries (rules 5-6). One spec, on the server and
    letter by letter keeps finding it; the formal synonym នគរបាល becomes ប៉ូលិស, so both words for
    police find the same. Vowel length is not folded in general: it separates different words, so
    only variants people are known to type go in the table. The phone gets the table from the page.
-4. Latin accents folded ("Kratié" finds "Kratie"), lower case, runs of spaces made one.
+4. Latin accents folded ("Kratié" finds "Kratie"), lower case, runs of spaces made one. This
+   folds Vietnamese tone and vowel marks too ("xet nghiem" finds "xét nghiệm", "uu" finds "ưu"),
+   and Vietnamese đ, a letter of its own that Unicode does not decompose, becomes d: many type
+   Vietnamese on a phone with no Vietnamese keyboard.
 5. Words: every word of the query must be found in an entry. Word characters are the Latin
    letters and digits (a-z, 0-9 after rule 4); a query word is found *as a word* where no word
    character touches it on either side ("pet" in "mondir pet" or "(pet)", not in "poipet"). A
@@ -64,7 +67,7 @@ def normalize(text: str) -> str:
     for variant, spelling in VARIANTS.items():
         text = text.replace(variant, spelling)
     text = LATIN_MARKS.sub("", unicodedata.normalize("NFD", text))
-    return " ".join(unicodedata.normalize("NFC", text).lower().split())
+    return " ".join(unicodedata.normalize("NFC", text).lower().replace("đ", "d").split())
 
 
 def as_word(word: str, text: str) -> bool:
@@ -117,6 +120,15 @@ def shard_of(service) -> str | None:
     return None if service.national or not service.provinces else service.provinces[0]
 
 
+def language_name(code: str, locale: str) -> str | None:
+    """A language's name in `locale`, from CLDR (Babel): not our own translation."""
+    from babel import Locale, UnknownLocaleError
+    try:
+        return Locale.parse(locale).languages.get(code)
+    except (ValueError, UnknownLocaleError):
+        return None
+
+
 def build_shards(content, locale: str, url) -> dict[str | None, list[dict]]:
     """The index in shards, so no phone parses one document that grows with the whole directory:
     `None` holds provinces, needs, national services and articles; each province's slug the
@@ -129,25 +141,29 @@ def build_shards(content, locale: str, url) -> dict[str | None, list[dict]]:
 
     categories = {c.slug: c for c in content.categories}
     provinces = {p.slug: p for p in content.provinces}
+    # A service that says it speaks a language is found by that language's name in itself (the
+    # table's: "Tiếng Việt", typed "tieng viet" too) and in the page's language (CLDR's).
+    spoken = {lang.code: lang.name for lang in content.languages.all} if content.languages else {}
     for p in content.provinces:
-        add(None, "province", p, p.name(locale), "", [p.name.km, p.name.en, *p.spellings], [])
+        add(None, "province", p, p.name(locale), "", [*p.name.all(), *p.spellings], [])
     for c in content.needs:
-        add(None, "category", c, c.name(locale), "", [c.name.km, c.name.en, *c.spellings], [])
+        add(None, "category", c, c.name(locale), "", [*c.name.all(), *c.spellings], [])
     for s in content.listed_services:
         org = content.organization(s.organization_id)
         where = [t for slug in s.provinces for t in
-                 (provinces[slug].name.km, provinces[slug].name.en, *provinces[slug].spellings)]
+                 (*provinces[slug].name.all(), *provinces[slug].spellings)]
         if s.country:  # a service abroad is found by its country's names (CLDR's, as its page shows)
             where += [country_name(s.country).km, country_name(s.country).en]
         cats = [t for slug in s.categories for t in
-                (categories[slug].name.km, categories[slug].name.en, *categories[slug].spellings)]
-        add(shard_of(s), "service", s, s.name(locale), org.name(locale), [s.name.km, s.name.en, *s.spellings],
-            [org.name.km, org.name.en, s.summary.km, s.summary.en,
-             *[ph.number for ph in s.public_phones], *where, *cats,
+                (*categories[slug].name.all(), *categories[slug].spellings)]
+        speaks = [name for code in s.languages for name in (spoken.get(code), language_name(code, locale)) if name]
+        add(shard_of(s), "service", s, s.name(locale), org.name(locale), [*s.name.all(), *s.spellings],
+            [*org.name.all(), *s.summary.all(),
+             *[ph.number for ph in s.public_phones], *where, *cats, *speaks,
              *[t for c in s.public_channels for t in (c.kind, c.address)]], s.national)
     for a in content.articles:
-        add(None, "article", a, a.title(locale), a.summary(locale), [a.title.km, a.title.en],
-            [a.summary.km, a.summary.en])
+        add(None, "article", a, a.title(locale), a.summary(locale), list(a.title.all()),
+            list(a.summary.all()))
     return shards
 
 

@@ -84,7 +84,8 @@ def small_content(tmp_path):
     import yaml
     target = tmp_path / "small-content"
     target.mkdir()
-    shutil.copy(ROOT / "content" / "short-codes.yaml", target / "short-codes.yaml")
+    for name in ("short-codes.yaml", "languages.yaml"):
+        shutil.copy(ROOT / "content" / name, target / name)
     # A need with no made-up service must still say where its help is found (the content check
     # refuses a need page that offers nothing without that sentence).
     categories = yaml.safe_load((ROOT / "content" / "categories.yaml").read_text(encoding="utf-8"))

@@ -4,7 +4,10 @@ is covered as soon as it exists (and one nobody can reach fails `examples` by na
 from flask import url_for
 
 from server import listen, offline
-from server.i18n import LOCALES
+from server.content.languages import table_codes
+from server.paths import CONTENT_DIR
+
+LOCALES = table_codes(CONTENT_DIR)
 from server.sitemap import page_urls
 
 PROBE = "zqprobe"  # in every hostile value; must never come back in a page

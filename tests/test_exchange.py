@@ -197,6 +197,30 @@ def test_applying_keeps_comments_notes_and_doubtful_numbers(run, copy, tmp_path,
     assert len(original.splitlines()) == len(edited.splitlines()) and len(changed) == 1
 
 
+def test_applying_keeps_a_texts_other_languages(run, copy, tmp_path, app):
+    """The exchange files carry Khmer and English: a changed English name keeps its Vietnamese."""
+    model = app.extensions["content"]
+    service = model.services[0]
+    path = copy / "directory" / f"{model.organization(service.organization_id).slug}.yaml"
+    text = path.read_text(encoding="utf-8")
+    named = f'en: "{service.name.en}"'
+    assert named in text
+    path.write_text("vi_status: draft\n" + text.replace(named, named + f'\n      vi: "{service.name.en} (vi)"', 1), encoding="utf-8")
+    service = type(service.name)(km="", en=service.name.en, vi=f"{service.name.en} (vi)")
+    service = type("S", (), {"id": model.services[0].id, "name": service})
+    before = path.read_text(encoding="utf-8").count("vi: ")
+    pkg = tmp_path / "pkg"
+    run("export", "--format", "hsds-csv", pkg, "--dir", copy)
+    header, rows = read_table(pkg / "services.csv")
+    row = next(r for r in rows if r[0] == service.id)
+    row[header.index("name")] = service.name.en + " (edited)"
+    write_table(pkg / "services.csv", header, rows)
+    run("import", pkg, "--dir", copy, "--apply")
+    edited = path.read_text(encoding="utf-8")
+    assert f'en: "{service.name.en} (edited)"' in edited and f'vi: "{service.name.vi}"' in edited
+    assert edited.count("vi: ") == before == 1
+
+
 @pytest.mark.parametrize("table, column, value, says", [
     ("phones", "id", "not-a-uuid", "phones.csv: row 2: id: 'not-a-uuid' is not a UUID"),
     ("services", "status", "open", "services.csv: row 3: status: 'open' is not one of active, inactive, defunct, temporarily closed"),

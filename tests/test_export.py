@@ -161,8 +161,8 @@ def test_the_configurations_follow_security_py(static_site, tmp_path):
     changed = {**base, "Content-Security-Policy": base["Content-Security-Policy"] + "; upgrade-insecure-requests"}
     csp = changed["Content-Security-Policy"]
     assert f"Content-Security-Policy: {csp}\n" in export.headers_file(changed)
-    assert f'add_header Content-Security-Policy "{csp}" always;' in export.nginx_conf(tmp_path, "80", {}, changed)
-    assert f'Content-Security-Policy "{csp}"' in export.caddyfile(tmp_path, changed)
+    assert f'add_header Content-Security-Policy "{csp}" always;' in export.nginx_conf(tmp_path, "80", {}, changed, ("km", "en"))
+    assert f'Content-Security-Policy "{csp}"' in export.caddyfile(tmp_path, changed, ("km", "en"))
 
 
 

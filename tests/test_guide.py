@@ -8,9 +8,11 @@ import pytest
 
 from server.content.model import NEEDS
 from server.sitemap import page_urls
+from server.content.languages import table_codes
+from server.paths import CONTENT_DIR
 from site_crawl import links
 
-LOCALES = ("km", "en")
+LOCALES = table_codes(CONTENT_DIR)
 LAST_REVIEWED = {"en": "Last reviewed:", "km": "បានពិនិត្យចុងក្រោយ៖"}
 DRAFT_NOTE = "អត្ថបទខ្មែរនេះ ជាសេចក្តីព្រាង។"
 KHMER_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")

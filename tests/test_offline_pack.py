@@ -11,7 +11,10 @@ import pytest
 
 import conftest
 from server import offline, rendering
-from server.i18n import LOCALES
+from server.content.languages import table_codes
+from server.paths import CONTENT_DIR
+
+LOCALES = table_codes(CONTENT_DIR)
 from server.sitemap import page_urls
 from content_copies import changed_content
 from site_crawl import crawl

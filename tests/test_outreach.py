@@ -14,9 +14,11 @@ from conftest import TODAY, make_app
 from server.cards import card_for
 from server.share import PLAIN
 from server.sitemap import page_urls
+from server.content.languages import table_codes
+from server.paths import CONTENT_DIR
 
 PUBLIC = "https://mitta.example.org"
-LOCALES = ("km", "en")
+LOCALES = table_codes(CONTENT_DIR)
 NOTE = {"en": "* Not yet checked - call to confirm", "km": "* មិនទាន់បានពិនិត្យ - សូមហៅដើម្បីបញ្ជាក់"}
 
 # The GSM 7-bit alphabet an SMS uses for Latin text (160 characters a message; the extension

@@ -12,7 +12,10 @@ import nh3
 from . import model as m
 from .reader import Reader, line_of, text_of
 
-LANG_MARK = re.compile(r"^<!-- lang: (km|en) -->\s*$", re.M)
+LANG_MARK = re.compile(r"^<!-- lang: ([a-z]{2,3}) -->\s*$", re.M)
+# The languages a body may be in: the fields of a content Text (the two every guide has, then the
+# ones written where they are: a guide without one is listed in that language, not shown).
+TEXT_LANGS = tuple(m.Text.__dataclass_fields__)
 ALLOWED_TAGS = {"p", "h2", "h3", "ul", "ol", "li", "strong", "em", "a", "blockquote", "br"}
 
 
@@ -103,6 +106,11 @@ def read_article(r: Reader, path: Path, category_slugs, icons=None, phones=None,
     for i, mk in enumerate(marks):
         chunk = body[mk.end(): marks[i + 1].start() if i + 1 < len(marks) else len(body)]
         bodies.setdefault(mk.group(1), chunk.strip())
+    for mk in marks:
+        if mk.group(1) not in TEXT_LANGS:
+            r.problem(path, first_body_line + body[: mk.start()].count("\n"),
+                      f"'<!-- lang: {mk.group(1)} -->': a body may be in {', '.join(TEXT_LANGS)}")
+            ok = False
     for lang, name in (("km", "Khmer"), ("en", "English")):
         line = first_body_line + (body[: marks[found.index(lang)].start()].count("\n") if lang in found else 0)
         if found.count(lang) > 1:
@@ -126,7 +134,7 @@ def read_article(r: Reader, path: Path, category_slugs, icons=None, phones=None,
     return m.Article(
         slug=meta["slug"], order=meta["order"], need=meta["need"], icon=meta["icon"],
         title=text_of(meta["title"]), summary=text_of(meta["summary"]),
-        body_html=m.Text(km=render_markdown(bodies["km"], phones), en=render_markdown(bodies["en"], phones)),
+        body_html=m.Text(**{lang: render_markdown(text, phones) for lang, text in bodies.items() if lang in TEXT_LANGS}),
         categories=tuple(meta["categories"]), reviewed_on=dt.date.fromisoformat(meta["reviewed_on"]),
         khmer_draft=meta["khmer_status"] == "draft",
         sources=tuple((s["title"], s.get("url")) for s in meta["sources"]),

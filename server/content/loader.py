@@ -13,6 +13,7 @@ from pathlib import Path
 from . import model as m
 from .articles import digits, read_articles
 from .glossary import check_all as check_terms
+from .languages import read_languages
 from .organizations import read_directory
 from .recordings import read_recordings
 from .reader import ContentError, Problem, Reader, line_of
@@ -21,11 +22,12 @@ from .taxonomies import read_taxonomies
 __all__ = ["ContentError", "Problem", "load"]
 
 
-def load(root, today: dt.date | None = None, icons_dir=None, catalog=None) -> m.Content:
+def load(root, today: dt.date | None = None, icons_dir=None, catalog=None, translations=None) -> m.Content:
     """Load and check everything under `root`; raise ContentError listing every problem.
     `catalog`: the Khmer UI catalog (a .po file), held to content/glossary.yaml like the content.
     `today`: the day a check date may not be after, from the caller's clock (server/clock.py);
-    the machine's day in Cambodia when none is given."""
+    the machine's day in Cambodia when none is given. `translations`: the UI catalogs' folders,
+    where each live language of content/languages.yaml must have its catalog."""
     root = Path(root).resolve()
     if not root.is_dir():
         raise ContentError([Problem(str(root), None, "content folder not found")])
@@ -33,6 +35,7 @@ def load(root, today: dt.date | None = None, icons_dir=None, catalog=None) -> m.
         from ..clock import Clock  # the app's clock class; here unpinned
         today = Clock().today()
     r = Reader(root, today)
+    languages = read_languages(r, root, [Path(t) for t in translations] if translations else None)
     tax = read_taxonomies(r, root, icons_dir)
     directory = read_directory(r, root / "directory", tax.short_codes)
     _cross_reference(r, tax, directory)
@@ -46,7 +49,7 @@ def load(root, today: dt.date | None = None, icons_dir=None, catalog=None) -> m.
         version=r.hash.hexdigest()[:16],
         provinces=tax.provinces, categories=tax.categories,
         organizations=tuple(directory.organizations), services=tuple(directory.services),
-        locations=tuple(directory.locations), articles=tuple(articles))
+        locations=tuple(directory.locations), articles=tuple(articles), languages=languages)
     _no_empty_need_page(r, root / "categories.yaml", tax.category_lines, content)
     recordings = read_recordings(r, root, content)
     if r.problems:

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from . import rules
+
+if TYPE_CHECKING:
+    from .languages import Languages
 
 CAMBODIA = dt.timezone(dt.timedelta(hours=7))  # no daylight saving
 HOME_REGION = "KH"   # a phone's region when the content names none
@@ -20,11 +24,24 @@ DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 @dataclass(frozen=True)
 class Text:
+    """A text in the content languages: Khmer and English in every file (the table's required
+    languages), Vietnamese where it is written."""
     km: str
     en: str
+    vi: str | None = None
 
     def __call__(self, locale: str) -> str:
-        return getattr(self, locale)
+        # Until its own text is written, a language shows the English (the table's `fallback`
+        # order starts with it); a guide never does: one not in the reader's language is listed
+        # with links, not shown (Article.in_language).
+        return getattr(self, locale, None) or self.en
+
+    def has(self, locale: str) -> bool:
+        return bool(getattr(self, locale, None))
+
+    def all(self) -> tuple[str, ...]:
+        """Every language's text there is: what search finds an item by, whatever its page's language."""
+        return tuple(v for v in (getattr(self, f) for f in self.__dataclass_fields__) if v)
 
 
 @dataclass(frozen=True)
@@ -260,6 +277,10 @@ class Article:
     sources: tuple[tuple[str, str | None], ...]
     reviews: tuple[tuple[str, str, dt.date], ...] = ()   # (lang, by, date): a native speaker reviewed all its texts
 
+    def in_language(self, lang: str) -> bool:
+        """Whether the article has a body in `lang`: only then is it a page in that language."""
+        return self.body_html.has(lang)
+
     def review(self, lang: str) -> tuple[str, dt.date] | None:
         """(by, date) when every text of the article in `lang` is reviewed (content/FORMAT.md)."""
         return next(((by, on) for code, by, on in self.reviews if code == lang), None)
@@ -308,6 +329,7 @@ class Content:
     locations: tuple[Location, ...]
     articles: tuple[Article, ...]
     recordings: tuple = ()             # recordings.Recording: content/audio/recordings.yaml
+    languages: Languages | None = None     # content/languages.yaml (languages.py)
     _index: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self):

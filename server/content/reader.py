@@ -136,7 +136,30 @@ class Reader:
             self.problem(path, 1, "the file is empty")
         if data is not None and not self.check_schema(path, data, lines, schema):
             return None, lines
+        if isinstance(data, dict):
+            self.check_statuses(path, data, lines)
         return data, lines
+
+    def check_statuses(self, path, data, lines):
+        """A file with texts in a language beyond the two every file carries says whether they
+        are a draft (`vi_status: draft`): pages show the "not yet reviewed" line from it."""
+        wanted = {}
+
+        def walk(node, at):
+            if isinstance(node, dict):
+                if "km" in node and "en" in node:
+                    for lang in node.keys() & set(m.Text.__dataclass_fields__) - {"km", "en"}:
+                        wanted.setdefault(lang, at + (lang,))
+                for key, value in node.items():
+                    walk(value, at + (key,))
+            elif isinstance(node, list):
+                for i, value in enumerate(node):
+                    walk(value, at + (i,))
+        walk(data, ())
+        for lang, at in sorted(wanted.items()):
+            if f"{lang}_status" not in data:
+                self.problem(path, line_of(lines, at), f"{dotted(at)}: a text in '{lang}' needs "
+                             f"'{lang}_status: draft' (or reviewed) at the top of the file")
 
     def check_schema(self, path, data, lines, schema_id) -> bool:
         schema = self.registry.contents(schema_id)
@@ -197,4 +220,4 @@ def repeated(spellings) -> list[int]:
 
 
 def text_of(d):
-    return m.Text(km=d["km"].strip(), en=d["en"].strip()) if d else None
+    return m.Text(km=d["km"].strip(), en=d["en"].strip(), vi=(d.get("vi") or "").strip() or None) if d else None

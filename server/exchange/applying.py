@@ -73,6 +73,10 @@ def _set(target, name, value):
     value = _value_out(name, value)
     if name == "status" and value == "active":
         value = None if "status" not in target else value
+    old = target.get(name)
+    if isinstance(value, dict) and set(value) == {"km", "en"} and isinstance(old, dict):
+        # The exchange files carry Khmer and English only: a text's other languages (vi) stay.
+        value.update({lang: text for lang, text in old.items() if lang not in value})
     if value is None:
         target.pop(name, None)
     else:

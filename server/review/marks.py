@@ -14,11 +14,17 @@ DRAFT_COMMENT = "draft: not yet reviewed by a native speaker"
 REVIEWED_PREFIX = "reviewed: "
 
 
-def reviewable_languages() -> tuple[str, ...]:
-    """The languages a native speaker reviews: every language Mitta serves but English, whose
-    texts we write first. One place, so it can follow the language table."""
-    from ..i18n import LOCALES
-    return tuple(lang for lang in LOCALES if lang != "en")
+def reviewable_languages(content_dir=None) -> tuple[str, ...]:
+    """The languages a native speaker reviews (`review: true` in content/languages.yaml), those
+    still being prepared too: their texts are reviewed before they go live. Read from the file,
+    as the review tools read every content file (a reviewer's copy may be elsewhere)."""
+    from pathlib import Path
+
+    import yaml
+
+    from ..paths import CONTENT_DIR
+    path = Path(content_dir or CONTENT_DIR) / "languages.yaml"
+    return tuple(row["code"] for row in yaml.safe_load(path.read_text(encoding="utf-8"))["languages"] if row["review"])
 
 
 def status_key(lang: str, guide: bool) -> str:

@@ -16,7 +16,7 @@ import click
 from flask import current_app, g, request
 from flask.cli import with_appcontext
 
-from ..i18n import LOCALES
+from ..i18n import locales
 from ..rendering import clock, rendering
 from ..reports import db_path
 from . import store
@@ -122,7 +122,7 @@ def stats_command(month, as_csv):
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--month") from None
     app.extensions["stats"].flush()   # what this process counted, if anything
-    rows = store.table(store.month_counts(db_path(app), month), LOCALES)
+    rows = store.table(store.month_counts(db_path(app), month), locales(app))
     if as_csv:
         click.echo(store.as_csv(rows), nl=False)
         return

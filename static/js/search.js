@@ -13,7 +13,8 @@ var MittaSearch = (function () {
     Object.keys(variants).forEach(function (v) { text = text.split(v).join(variants[v]); });
     // Python's str.split() also splits on \x1c-\x1f and \x85, which \s does not cover.
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").normalize("NFC")
-      .toLowerCase().split(/[\s\x1c-\x1f\x85]+/).filter(Boolean).join(" ");
+      .toLowerCase().split("\u0111").join("d")   // Vietnamese đ (no decomposition) is typed d
+      .split(/[\s\x1c-\x1f\x85]+/).filter(Boolean).join(" ");
   }
 
   var KHMER = /[\u1780-\u17FF\u19E0-\u19FF]/;
