@@ -82,7 +82,7 @@ def waitress_channel(app):
         def execute(self):
             error = self.request.error
             wanted = self.request.headers.get("ACCEPT_LANGUAGE", "")
-            locale = parse_accept_header(wanted, LanguageAccept).best_match(locales(), default=default())
+            locale = parse_accept_header(wanted, LanguageAccept).best_match(locales(app), default=default(app))
             body = error_page(app, error.code, locale)
             self.status = f"{error.code} {error.reason}"
             self.response_headers.append(("Content-Type", "text/html; charset=utf-8"))
