@@ -79,22 +79,42 @@ def build(app) -> packing.Pack:
             raise RuntimeError(f"offline pack: {path} answered {response.status_code}")
         return response.content_type, response.get_data()
 
+    linked = linked_from(model)
     return packing.build(model, app.extensions["assets"].offline(), locales(app), paths=paths, render=render,
                          worker_source=SW_SOURCE.read_text(encoding="utf-8"),
                          modules={name: (Path(SERVICE_WORKER_DIR) / name).read_text(encoding="utf-8")
                                   for name in WORKER_MODULES},
-                         province=lambda path: province_of(model, path),
+                         province=lambda path: province_of(model, path, linked),
                          first=[p.slug for p in model.featured_provinces])
 
 
-def province_of(model, path):
+def province_of(model, path, linked=None):
     """The province a saved path belongs to, for saving by province (server/protocol.py says
     which): its pages, its card, the services that are its own (search.shard_of), their search
-    index documents and the share texts its lists read (share.holders)."""
+    index documents and the share texts its lists read (share.holders). A service page is also
+    saved with every other province it works in and every province whose need pages list it among
+    the nearest (a neighbour's service), so a saved province's links open offline."""
     def service_province(service_id):
         service = model.service(service_id)
         return shard_of(service) if service else None
-    return protocol.province_of(path, service_province)
+    own = protocol.province_of(path, service_province)
+    segments = [s for s in path.split("/") if s]
+    if own is None or len(segments) != 3 or segments[1] != "service":
+        return own
+    service = model.service(segments[2])
+    linking = (linked if linked is not None else linked_from(model)).get(segments[2], ())
+    return tuple(dict.fromkeys((own, *sorted({*service.provinces, *linking}))))
+
+
+def linked_from(model) -> dict[str, set[str]]:
+    """Service id -> the provinces whose need pages list it among the nearest."""
+    found: dict[str, set[str]] = {}
+    for p in model.provinces:
+        for c in model.needs if model.has_local(p.slug) else ():
+            for _, group in model.need_page(p.slug, c.slug).nearest:
+                for s in group:
+                    found.setdefault(s.id, set()).add(p.slug)
+    return found
 
 
 _lock = threading.Lock()

@@ -179,11 +179,12 @@ def config_bytes(apart: dict[str, tuple[Part, ...]]) -> bytes:
 def build(model, files: Iterable[Asset], locales: Iterable[str], paths: Callable[[str], Iterable[str]],
           render: Callable[[str, dt.datetime], tuple[str, bytes]], worker_source: str,
           modules: dict[str, str] | None = None,
-          province: Callable[[str], str | None] = lambda path: None, first: Iterable[str] = (),
+          province: Callable[[str], str | tuple[str, ...] | None] = lambda path: None, first: Iterable[str] = (),
           first_save: int = FIRST_SAVE) -> Pack:
     """`paths(locale)`: every generated path a language saves (pages, JSON, manifest…);
     `render(path, clock)`: (content type, body) of that path as the app answers it at `clock`;
-    `province(path)`: the province a path belongs to (None: national, the guide, the app);
+    `province(path)`: the province a path belongs to (None: national, the guide, the app), or the
+    provinces (a tuple): a service page is saved with each province whose lists link to it;
     `first`: the provinces a first visit saves, while they fit, when the whole language does not."""
     clock = content_day(model)
     first = tuple(first)
@@ -202,7 +203,9 @@ def build(model, files: Iterable[Asset], locales: Iterable[str], paths: Callable
             continue
         groups: dict[str | None, list[Page]] = {}
         for path in wanted:
-            groups.setdefault(province(path), []).append(pages[path])
+            found = province(path)
+            for slug in found if isinstance(found, tuple) else (found,):
+                groups.setdefault(slug, []).append(pages[path])
         national = groups.pop(None)
         apart = {slug: tuple(split(group)) for slug, group in sorted(groups.items())}
         # The featured provinces join the first save while it fits, counting the worker's
@@ -210,7 +213,9 @@ def build(model, files: Iterable[Asset], locales: Iterable[str], paths: Callable
         room = first_save - statics - sent_size("application/json", config_bytes(apart))
         chosen = [slug for slug in first if slug in groups]
         while True:
-            parts[locale] = tuple(split(national + [page for slug in chosen for page in groups[slug]]))
+            # A page in two chosen provinces is saved once.
+            chosen_pages = {page.path: page for slug in chosen for page in groups[slug]}
+            parts[locale] = tuple(split(national + [chosen_pages[path] for path in sorted(chosen_pages)]))
             if not chosen or fits(parts[locale], room):
                 break
             chosen.pop()

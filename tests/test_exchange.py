@@ -112,7 +112,8 @@ def test_a_service_abroad_and_its_thai_numbers_travel_through_the_csv_package(ru
     run("export", "--format", "hsds-csv", pkg, "--dir", copy)
     header, rows = read_table(pkg / "phones.csv")
     thai = {r[header.index("number")]: r[header.index("x_country")] for r in rows if r[header.index("x_country")] != "KH"}
-    assert thai == {"+66 2 957 5851": "TH", "+66 2 957 5852": "TH", "+66 53 282 504": "TH", "1300": "TH"}
+    assert thai == {"+66 2 957 5851": "TH", "+66 2 957 5852": "TH", "+66 53 282 504": "TH", "1300": "TH",
+                    "+84 981 848 484": "VN", "+84 965 411 118": "VN"}  # Viet Nam citizen protection
     header, rows = read_table(pkg / "service_areas.csv")
     assert {(r[header.index("name")], r[header.index("x_km_name")]) for r in rows if r[header.index("x_country")]} == {
         ("Thailand", "ថៃ")}

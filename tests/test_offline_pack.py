@@ -374,6 +374,12 @@ def test_at_10x_the_first_visit_fits_400_kb_and_no_json_is_over_1_mb(grown):
                          if "/share-texts" in path}
             html_pages = [(path, text) for path, (kind, text) in pages.items() if kind.startswith("text/html")]
             assert not unshareable(html_pages, documents), (locale, group)
+            # And every service a saved province's pages link to opens offline: a neighbour's
+            # service, listed among the nearest, is saved with this province too.
+            if group:
+                linked = {m for _, text in html_pages
+                          for m in re.findall(rf'href="(/{locale}/service/[0-9a-f-]{{36}}/)', text)}
+                assert linked <= set(saved[None]) | set(pages), (locale, group, sorted(linked - set(saved[None]) - set(pages))[:3])
     # The largest JSON a phone parses at once: a part, a saved JSON document (search index,
     # share texts), or the worker's configuration.
     sizes = {url: len(grown.get(url).get_data()) for locale in LOCALES
