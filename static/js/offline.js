@@ -33,6 +33,11 @@
     !/CriOS|FxiOS|EdgiOS|OPiOS/.test(ua) && !navigator.standalone;
 
   var state = {words: null, reg: null, status: null, saving: false, unreachable: false, install: null};
+  // The offline page answering for another address is the worker's answer to a page it could
+  // not fetch: proof the server is out of reach, even while navigator.onLine says otherwise
+  // (data used up, Wi-Fi without internet).
+  var fallback = document.querySelector('[data-offline-fallback]');
+  state.unreachable = Boolean(fallback && fallback.getAttribute('data-offline-fallback') !== location.pathname);
   var hadController = Boolean(sw.controller);
   var tapped = false;
   var touched = false;

@@ -225,6 +225,24 @@ def test_quick_exit_page_and_root_open_offline(saved_km, client):
     assert page.url == saved_km.url + "/km/"
 
 
+def test_a_page_the_server_could_not_answer_says_offline_while_the_phone_thinks_it_is_online(
+        browser, phone_profile, own_server):
+    """Data used up, or Wi-Fi without internet: the phone reports itself online, but the server is
+    out of reach. The worker answers an unknown page with the offline page, and its status line
+    says so too, instead of "Saved for offline use"."""
+    own_server.start()
+    context = browser.new_context(**phone_profile)
+    page = context.new_page()
+    page.goto(own_server.url + "/en/")
+    wait_saved(page)
+    own_server.stop()   # no airplane mode: the phone still thinks it is online
+    assert open_offline(page, own_server.url + "/en/no-such-page/") == "You are offline"
+    assert page.evaluate("navigator.onLine")
+    assert page.wait_for_selector("#offline-status .offline-off").inner_text().startswith(
+        "You are offline — information saved on ")
+    context.close()
+
+
 def test_offline_status_says_when_it_was_saved(saved_km):
     page = saved_km.page
     page.goto(saved_km.url + "/km/about/")
