@@ -27,9 +27,9 @@ def table_with(content, rows):
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
 
 
-@pytest.fixture(scope="module")
-def four(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("four")
+def four_languages(tmp):
+    """A copy of content/ in `tmp` with Vietnamese live and Lao added by its row and a catalog
+    (the English one, compiled as Lao): (content folder, Flask-Babel's translation folders)."""
     shutil.copytree(ROOT / "content", tmp / "content")
     table_with(tmp / "content", [LAO])
     with open(ROOT / "server/translations/en/LC_MESSAGES/messages.po", "rb") as f:
@@ -37,8 +37,13 @@ def four(tmp_path_factory):
     (tmp / "translations/lo/LC_MESSAGES").mkdir(parents=True)
     with open(tmp / "translations/lo/LC_MESSAGES/messages.mo", "wb") as f:
         write_mo(f, catalog)
-    return make_app({"CONTENT_DIR": str(tmp / "content"),
-                     "BABEL_TRANSLATION_DIRECTORIES": f"translations;{tmp / 'translations'}"})
+    return tmp / "content", f"translations;{tmp / 'translations'}"
+
+
+@pytest.fixture(scope="module")
+def four(tmp_path_factory):
+    content, translations = four_languages(tmp_path_factory.mktemp("four"))
+    return make_app({"CONTENT_DIR": str(content), "BABEL_TRANSLATION_DIRECTORIES": translations})
 
 
 def test_the_table_makes_the_pages_switch_and_manifest_of_each_language(four):

@@ -10,7 +10,9 @@
    back to the foreground after an hour; one that is ready is applied at once if the reader has
    not touched the page yet (as svgomg does), else offered with the update button.
    The words come from /<locale>/offline/messages.json (saved with the pack). Without JavaScript
-   or without service workers nothing here runs and every page works as before. */
+   or without service workers nothing here runs and every page works as before.
+   One idea in about 350 lines: the one status area, whose lines and buttons all come from the
+   same state (the worker's status, the connection, a waiting update), so they cannot disagree. */
 (function () {
   'use strict';
   var box = document.getElementById('offline-status');

@@ -1,16 +1,12 @@
 """Four languages on a 320 px phone: the switch offers every other one in its own name with 48 px
 targets and nothing scrolls sideways; the pages of a language added as data pass axe. One server,
 a copy of content/ with Vietnamese live and a fourth language (tests/test_languages.py)."""
-import shutil
-
 import pytest
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
 from a11y import violations
 from conftest import LiveServer
 from phone import assert_readable_at_320_px
-from test_languages import LAO, ROOT, table_with
+from test_languages import four_languages
 
 pytestmark = pytest.mark.browser
 
@@ -18,15 +14,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def four_server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("four-live")
-    shutil.copytree(ROOT / "content", tmp / "content")
-    table_with(tmp / "content", [LAO])
-    with open(ROOT / "server/translations/en/LC_MESSAGES/messages.po", "rb") as f:
-        catalog = read_po(f, locale="lo")
-    (tmp / "translations/lo/LC_MESSAGES").mkdir(parents=True)
-    with open(tmp / "translations/lo/LC_MESSAGES/messages.mo", "wb") as f:
-        write_mo(f, catalog)
-    server = LiveServer(tmp, env={"MITTA_CONTENT_DIR": str(tmp / "content"),
-                                  "MITTA_BABEL_TRANSLATION_DIRECTORIES": f"translations;{tmp / 'translations'}"}).start(wait=90)
+    content, translations = four_languages(tmp)
+    server = LiveServer(tmp, env={"MITTA_CONTENT_DIR": str(content),
+                                  "MITTA_BABEL_TRANSLATION_DIRECTORIES": translations}).start(wait=90)
     yield server
     server.stop()
 
