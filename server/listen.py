@@ -6,9 +6,8 @@ A clip is fetched only when played or saved: pages carry its URL and size, never
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, send_file, url_for
+from flask import Blueprint, abort, current_app, send_file, url_for
 
 bp = Blueprint("listen", __name__)
 
